@@ -1,0 +1,7 @@
+"""Prefect flows: thin wrappers that compose the stages in `pipeline/`."""
+
+import os
+
+# Ephemeral mode needs no server; it must not try to send telemetry either.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,44 @@
+"""Publish: corpus tables from the records, validated, swapped in atomically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+
+from flows.ingest import plan_inputs
+from flows.options import settings_from
+from pipeline.publish import publish_lock, recover
+from pipeline.run import Outcome, assemble, fingerprint, load_records, publish_release
+
+
+@task(name="build-and-publish")
+def build_and_publish(options: dict[str, Any], failures: list[Outcome]) -> dict[str, Any]:
+    settings = settings_from(**options)
+    plan = plan_inputs.fn(
+        registry=options["registry"], raw=options["raw"],
+        input_dir=options["input_dir"], only=options["only"],
+    )
+    plan_fingerprint = fingerprint(plan)
+    outcomes = load_records(plan, settings, plan_fingerprint, failures)
+    tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
+    with publish_lock(settings.output):
+        for note in recover(settings.output):
+            get_run_logger().warning(note)
+        publish_release(settings, tables, texts, manifest)
+    return manifest
+
+
+@flow(name="publish")
+def publish(
+    registry: str = "data/sources.yaml",
+    raw: str = "data/raw",
+    output: str = "data/processed",
+    input_dir: str | None = None,
+    only: list[str] | None = None,
+    failures: list[Outcome] | None = None,
+) -> dict[str, Any]:
+    """Build the tables from the cached records and publish them to `output`."""
+    options = {"registry": registry, "raw": raw, "output": output, "input_dir": input_dir,
+               "only": only}
+    return build_and_publish(options, failures or [])

@@ -1,0 +1,3 @@
+"""briefdata: policy documents into validated, analyst-ready tables."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,192 @@
+"""Markdown and plain text into blocks, with the markup stripped.
+
+Markdown is parsed with markdown-it (CommonMark, inline HTML on), so the text
+that reaches the extractors is what a reader sees: no `#`, `*`, link targets,
+`<sup>` footnote marks, bullets or rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.ingest.normalize import normalize_text
+from pipeline.model import Block
+
+FOOTNOTES_SECTION = "Footnotes"
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+_BULLET = re.compile(r"^[\s◆◇•●○▪▫■□►▶➢✓✔·–—*+-]+\s+")
+_FOOTNOTE_MARK = re.compile(r"^[\d*†‡§]+$|^[ivx]+$")
+_MARKDOWN_FOOTNOTE = re.compile(r"^\[\^([^\]]+)\]:\s*")
+_TAG = re.compile(r"<[^>]+>")
+_HAS_WORD = re.compile(r"\w")
+
+_parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+@dataclass
+class MarkdownResult:
+    blocks: list[Block]
+    front_matter: dict[str, Any] = field(default_factory=dict)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """YAML front matter (`---` fenced at the top) and the body after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text
+    return data, text[match.end() :]
+
+
+def read_markdown(text: str) -> MarkdownResult:
+    front_matter, body = split_front_matter(text)
+    blocks = list(_blocks(_parser.parse(body)))
+    title = str(front_matter.get("title") or "").strip()
+    if title and not any(block.kind == "title" for block in blocks):
+        blocks.insert(0, Block(text=normalize_text(title), kind="title"))
+    return MarkdownResult(blocks=blocks, front_matter=front_matter)
+
+
+def read_plain_text(text: str) -> MarkdownResult:
+    """Paragraphs separated by blank lines; lines inside one are joined."""
+    front_matter, body = split_front_matter(text)
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", body):
+        joined = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+        joined = normalize_text(_BULLET.sub("", joined))
+        if _HAS_WORD.search(joined):
+            blocks.append(Block(text=joined))
+    title = str(front_matter.get("title") or "").strip()
+    if title:
+        blocks.insert(0, Block(text=normalize_text(title), kind="title"))
+    return MarkdownResult(blocks=blocks, front_matter=front_matter)
+
+
+class _HeadingPath:
+    def __init__(self) -> None:
+        self.levels: list[tuple[int, str]] = []
+
+    def enter(self, level: int, text: str) -> None:
+        self.levels = [(lvl, t) for lvl, t in self.levels if lvl < level]
+        self.levels.append((level, text))
+
+    def __str__(self) -> str:
+        return " > ".join(text for _, text in self.levels)
+
+
+def _blocks(tokens: list[Token]):  # noqa: C901 - one walk over the token stream
+    path = _HeadingPath()
+    seen_title = False
+    list_depth = 0
+    heading_level = 0
+    for i, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif token.type == "heading_open":
+            heading_level = int(token.tag[1])
+        elif token.type == "inline" and tokens[i - 1].type == "heading_open":
+            text = _render_inline(token)
+            if not _HAS_WORD.search(text):
+                continue
+            if heading_level == 1 and not seen_title:
+                seen_title = True
+                yield Block(text=text, kind="title")
+                continue
+            path.enter(heading_level, text)
+            yield Block(text=text, kind="heading", section=str(path))
+        elif token.type == "inline" and tokens[i - 1].type in ("paragraph_open", "th_open", "td_open"):
+            yield from _paragraph_block(token, path, list_depth > 0)
+        elif token.type == "html_block":
+            text = normalize_text(" ".join(_TAG.sub(" ", token.content).split()))
+            if _HAS_WORD.search(text):
+                yield Block(text=text, section=str(path))
+
+
+def _paragraph_block(token: Token, path: _HeadingPath, in_list: bool):
+    if _is_footnote(token):
+        text = _MARKDOWN_FOOTNOTE.sub("", _render_inline(token, keep_marks=False))
+        if _HAS_WORD.search(text):
+            yield Block(text=text, kind="footnote", section=FOOTNOTES_SECTION)
+        return
+    text = _BULLET.sub("", _render_inline(token))
+    if not _HAS_WORD.search(text):
+        return
+    if _is_bold_heading(token, text):
+        path.enter(_pseudo_heading_level(path), text)
+        yield Block(text=text, kind="heading", section=str(path))
+        return
+    yield Block(text=text, kind="list_item" if in_list else "body", section=str(path))
+
+
+def _is_footnote(token: Token) -> bool:
+    children = token.children or []
+    if token.content.lstrip().startswith("[^"):
+        return True
+    return (
+        len(children) >= 3
+        and children[0].type == "html_inline"
+        and children[0].content.lower() == "<sup>"
+        and bool(_FOOTNOTE_MARK.match(children[1].content.strip()))
+    )
+
+
+def _is_bold_heading(token: Token, text: str) -> bool:
+    """A short paragraph set entirely in bold is a heading in web-sourced Markdown."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(text) > 150 or text.endswith((".", ":", ";", ",")):
+        return False
+    return (
+        len(children) >= 3 and children[0].type == "strong_open" and children[-1].type == "strong_close"
+    )
+
+
+def _pseudo_heading_level(path: _HeadingPath) -> int:
+    return path.levels[-1][0] if path.levels else 2
+
+
+def _render_inline(token: Token, *, keep_marks: bool = False) -> str:
+    """The visible text of an inline token; footnote marks in <sup> dropped."""
+    parts: list[str] = []
+    sup: list[str] | None = None
+    for child in token.children or []:
+        if child.type == "html_inline":
+            tag = child.content.lower()
+            if tag.startswith("<sup"):
+                sup = []
+            elif tag.startswith("</sup") and sup is not None:
+                mark = "".join(sup)
+                if keep_marks or not _FOOTNOTE_MARK.match(mark.strip()):
+                    parts.append(mark)
+                sup = None
+            elif tag.startswith("<br"):
+                parts.append(" ")
+            continue
+        piece = _child_text(child)
+        if sup is not None:
+            sup.append(piece)
+        else:
+            parts.append(piece)
+    return normalize_text(" ".join("".join(parts).split()))
+
+
+def _child_text(child: Token) -> str:
+    if child.type in ("text", "code_inline"):
+        return child.content
+    if child.type in ("softbreak", "hardbreak"):
+        return " "
+    if child.type == "image":
+        return ""
+    return ""

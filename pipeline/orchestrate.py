@@ -1,0 +1,38 @@
+"""Run the Prefect `pipeline` flow in-process (ephemeral mode, no server)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def task_runner(runner: str, address: str | None) -> Any:
+    """The task runner for the extraction step: threads here, or a Dask cluster."""
+    if runner == "default":
+        return None
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs={"n_workers": os.cpu_count() or 2, "threads_per_worker": 1, "processes": True},
+        )
+    from pipeline.errors import BriefdataError
+
+    raise BriefdataError(f"unknown runner {runner!r} (choose default or dask)")
+
+
+def run_flow(*, runner: str = "default", address: str | None = None, **parameters: Any) -> dict[str, Any]:
+    """The main flow's manifest. The per-run heartbeat is off: nothing watches it here."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.pipeline import pipeline
+
+    parameters.pop("show_progress", None)
+    task_runner(runner, address)  # fail fast on an unknown runner, before Prefect starts
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return pipeline(**parameters, runner=runner, address=address)

@@ -1,0 +1,117 @@
+"""One document from file to extraction: read, segment, run every extractor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from pipeline.ingest.reader import ReadResult, read_document
+from pipeline.model import DocumentExtraction, DocumentMeta, SentenceContext
+from pipeline.segment import segment
+
+
+@dataclass
+class SegmentedDocument:
+    meta: DocumentMeta
+    text: str
+    sentences: list[SentenceContext]
+    read: ReadResult
+    warnings: list[str] = field(default_factory=list)
+
+
+def meta_from_front_matter(
+    doc_id: str, front_matter: dict[str, Any], media_type: str, base: DocumentMeta | None = None
+) -> DocumentMeta:
+    """Registry metadata wins; front matter fills what the registry leaves empty."""
+    fm = {key.lower(): value for key, value in front_matter.items()}
+    authors = fm.get("authors") or fm.get("author") or ()
+    if isinstance(authors, str):
+        authors = tuple(a.strip() for a in re.split(r";|\band\b", authors) if a.strip())
+    found = DocumentMeta(
+        doc_id=doc_id,
+        title=_text(fm.get("title")),
+        authors=tuple(str(a) for a in authors),
+        publisher=_text(fm.get("publisher")),
+        published=_iso(fm.get("published") or fm.get("date") or fm.get("published_time")),
+        source_url=_text(fm.get("source_url") or fm.get("url")),
+        license=_text(fm.get("license")),
+        media_type=media_type,
+    )
+    if base is None:
+        return found
+    merged = {
+        name: getattr(base, name) or getattr(found, name)
+        for name in ("title", "authors", "publisher", "published", "source_url", "license")
+    }
+    return replace(base, media_type=base.media_type or media_type, **merged)
+
+
+def read_and_segment(
+    path: Path, nlp: Language, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
+) -> SegmentedDocument:
+    """The document's published text and its sentences (no extraction yet)."""
+    read = read_document(path, max_bytes=max_bytes) if max_bytes else read_document(path)
+    doc_id = meta.doc_id if meta else path.stem
+    full_meta = meta_from_front_matter(doc_id, read.front_matter, read.media_type, meta)
+    text, sentences = segment(read.blocks, nlp)
+    return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value else ""
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = _text(value)
+    match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
+    return "-".join(part for part in match.groups() if part) if match else ""
+
+
+def extract_document(
+    path: Path,
+    nlp: Language,
+    meta: DocumentMeta,
+    registered: dict[str, str],
+    *,
+    max_bytes: int | None = None,
+) -> tuple[DocumentExtraction, ReadResult, dict[int, str]]:
+    """Read, segment and run every extractor on one document.
+
+    Returns the extraction, what the reader reported (pages, warnings) and the
+    links from date rows to the treaties their sentences are about.
+    """
+    from pipeline.extract.citations import extract_citations
+    from pipeline.extract.dates import extract_dates
+    from pipeline.extract.entities import extract_entities
+    from pipeline.extract.recommendations import extract_recommendations
+    from pipeline.extract.treaties import extract_treaties, link_dates_to_treaties
+    from pipeline.kb_entities import load_entity_kb
+    from pipeline.kb_treaties import load_treaty_kb
+
+    segmented = read_and_segment(path, nlp, meta, max_bytes=max_bytes)
+    sentences, full_meta = segmented.sentences, segmented.meta
+    entities = extract_entities(sentences, full_meta, load_entity_kb())
+    dates = extract_dates(sentences, full_meta)
+    treaties = extract_treaties(sentences, full_meta, load_treaty_kb(), entities, dates)
+    links = link_dates_to_treaties(dates, treaties)
+    cited = {doc_id: title for doc_id, title in registered.items() if doc_id != full_meta.doc_id}
+    extraction = DocumentExtraction(
+        meta=full_meta,
+        text=segmented.text,
+        sentences=sentences,
+        entities=entities,
+        dates=dates,
+        treaties=treaties,
+        recommendations=extract_recommendations(sentences, full_meta, entities),
+        citations=extract_citations(sentences, full_meta, cited),
+    )
+    return extraction, segmented.read, links

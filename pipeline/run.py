@@ -1,0 +1,348 @@
+"""A run, stage by stage: plan the inputs, extract (or reuse) each document's
+record, build the corpus tables, publish. The Prefect flows in `flows/` call
+these functions; nothing here depends on Prefect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.cache import RecordCache, record_key, sha256_file
+from pipeline.config import Settings
+from pipeline.errors import BriefdataError, IngestError, ModelNotInstalledError, RegistryError
+from pipeline.ingest.reader import MEDIA_TYPES
+from pipeline.model import DocumentMeta
+from pipeline.registry import load_registry, resolve_in
+from pipeline.tables import build_tables
+from pipeline.text import slugify
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REFERENCE_DIR = PACKAGE_DIR.parent / "data" / "reference"
+# Modules whose code shapes a document's record; editing one invalidates the cache.
+RECORD_CODE = ("ingest", "extract", "segment.py", "process.py", "model.py", "nlp.py", "tables.py",
+               "kb_entities.py", "kb_treaties.py")  # fmt: skip
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PARTIAL = 2  # published, but some sources are missing, failed or stale
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    doc_id: str
+    path: Path
+    meta: DocumentMeta
+    sha256: str
+    display_path: str  # as shown in messages and the manifest
+
+
+@dataclass(frozen=True)
+class MissingSource:
+    doc_id: str
+    title: str
+    url: str
+    expected_path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    doc_id: str
+    path: str
+    error: str
+
+
+@dataclass
+class Plan:
+    items: list[WorkItem] = field(default_factory=list)
+    missing: list[MissingSource] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    registered: dict[str, str] = field(default_factory=dict)  # id -> title, for citations
+
+
+@dataclass
+class Outcome:
+    doc_id: str
+    status: str  # processed, cached, failed
+    record: dict[str, Any] | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def plan_run(settings: Settings) -> Plan:
+    """What this run will read: registry sources (or a folder), with hashes."""
+    if settings.input_dir is not None:
+        return _plan_folder(settings)
+    registry = load_registry(settings.registry)
+    plan = Plan(registered={s.id: s.title for s in registry.sources})
+    wanted = set(settings.only)
+    unknown = wanted - {s.id for s in registry.sources}
+    if unknown:
+        raise RegistryError(f"{settings.registry}: no source with id {', '.join(sorted(unknown))}")
+    for source in registry.sources:
+        if wanted and source.id not in wanted:
+            continue
+        shown = f"{settings.raw}/{source.path}"
+        try:
+            path = resolve_in(settings.raw, source.path, f"{settings.registry} ({source.id})")
+        except RegistryError as error:
+            plan.failed.append(Failure(source.id, shown, str(error)))
+            continue
+        if not path.is_file():
+            plan.missing.append(_missing(source.id, source.title, source.url, shown, source.download_url))
+            continue
+        digest = sha256_file(path)
+        if source.sha256 and digest != source.sha256:
+            plan.warnings.append(
+                f"{shown}: sha256 {digest[:12]}… differs from the registry's {source.sha256[:12]}…"
+            )
+        plan.items.append(WorkItem(source.id, path, source.meta(), digest, shown))
+    return plan
+
+
+def _missing(doc_id: str, title: str, url: str, shown: str, download_url: str) -> MissingSource:
+    if download_url:
+        how = f"run `briefdata fetch {doc_id}` to download it from {download_url}"
+    else:
+        how = "no download URL is registered; download it by hand"
+        how += f" from {url}" if url else ""
+    return MissingSource(doc_id, title, url, shown, f"file not found at {shown}; {how} and save it there")
+
+
+def _plan_folder(settings: Settings) -> Plan:
+    folder = settings.input_dir
+    assert folder is not None
+    if not folder.is_dir():
+        raise BriefdataError(f"{folder}: not a folder")
+    plan = Plan()
+    seen: dict[str, str] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        shown = str(path)
+        if path.suffix.lower() not in MEDIA_TYPES:
+            plan.warnings.append(f"{shown}: skipped, unsupported file type {path.suffix!r}")
+            continue
+        doc_id = slugify(path.stem)
+        if doc_id in seen:
+            plan.failed.append(Failure(doc_id, shown, f"duplicate document id {doc_id!r} (also {seen[doc_id]})"))
+            continue
+        seen[doc_id] = shown
+        meta = DocumentMeta(doc_id=doc_id, media_type=MEDIA_TYPES[path.suffix.lower()])
+        plan.items.append(WorkItem(doc_id, path, meta, sha256_file(path), shown))
+    return plan
+
+
+# --- fingerprint --------------------------------------------------------------------------
+
+
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for name in RECORD_CODE:
+        target = PACKAGE_DIR / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for path in files:
+            if path.exists():
+                digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def knowledge_base_versions() -> dict[str, str]:
+    return {
+        path.stem: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        for path in sorted(REFERENCE_DIR.glob("*.yaml"))
+    }
+
+
+def model_fingerprint() -> dict[str, str]:
+    from pipeline.nlp import installed_model_name, model_version
+
+    name = installed_model_name()
+    return {"name": name, "version": model_version(name), "spacy": importlib.metadata.version("spacy")}
+
+
+def fingerprint(plan: Plan) -> dict[str, Any]:
+    return {
+        "code": code_version(),
+        "model": model_fingerprint(),
+        "knowledge_bases": knowledge_base_versions(),
+        "registered_titles": plan.registered,
+    }
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+
+def extract_items(
+    items: list[WorkItem], settings: Settings, plan_fingerprint: dict[str, Any], registered: dict[str, str]
+) -> list[Outcome]:
+    """Each document's record, from the cache when its key is known, else extracted."""
+    cache = RecordCache(settings.cache)
+    outcomes: list[Outcome] = []
+    for item in items:
+        key = _item_key(item, plan_fingerprint)
+        cached = cache.get(key) if settings.use_cache else None
+        if cached is not None:
+            outcomes.append(Outcome(item.doc_id, "cached", cached))
+            continue
+        started = time.perf_counter()
+        try:
+            record = extract_record(item, settings, registered)
+        except ModelNotInstalledError:
+            raise
+        except IngestError as error:
+            outcomes.append(Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}"))
+            continue
+        except Exception as error:
+            outcomes.append(
+                Outcome(item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}")
+            )
+            continue
+        cache.put(key, record)
+        outcomes.append(Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started))
+    return outcomes
+
+
+def _item_key(item: WorkItem, plan_fingerprint: dict[str, Any]) -> str:
+    return record_key(item.sha256, {**plan_fingerprint, "meta": asdict(item.meta)})
+
+
+def extract_record(item: WorkItem, settings: Settings, registered: dict[str, str]) -> dict[str, Any]:
+    from pipeline.nlp import load_nlp
+    from pipeline.process import extract_document
+
+    extraction, read, links = extract_document(
+        item.path, load_nlp(), item.meta, registered, max_bytes=settings.max_bytes
+    )
+    from pipeline.tables import document_record
+
+    record = document_record(extraction, sha256=item.sha256, pages=read.pages, treaty_links=links)
+    record["text"] = extraction.text
+    record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
+    record["page_stats"] = read.page_stats
+    return record
+
+
+# --- assembly -----------------------------------------------------------------------------
+
+
+def assemble(
+    plan: Plan, outcomes: list[Outcome], settings: Settings, plan_fingerprint: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """Tables, texts and the manifest of the release this run publishes."""
+    from pipeline.stale import stale_records
+
+    good = {o.doc_id: o.record for o in outcomes if o.record is not None}
+    failed = [Failure(o.doc_id, _display(plan, o.doc_id), o.error) for o in outcomes if o.status == "failed"]
+    failed += plan.failed
+    stale = stale_records(settings.output, [f.doc_id for f in failed if f.doc_id not in good])
+    records = {**stale, **good}
+    ordered = [records[doc_id] for doc_id in sorted(records)]
+    tables = build_tables(ordered)
+    texts = {doc_id: record["text"] for doc_id, record in records.items()}
+    manifest = build_manifest(plan, outcomes, failed, stale, tables, plan_fingerprint, records)
+    return tables, texts, manifest
+
+
+def _display(plan: Plan, doc_id: str) -> str:
+    return next((i.display_path for i in plan.items if i.doc_id == doc_id), doc_id)
+
+
+def build_manifest(
+    plan: Plan,
+    outcomes: list[Outcome],
+    failed: list[Failure],
+    stale: dict[str, dict[str, Any]],
+    tables: dict[str, Any],
+    plan_fingerprint: dict[str, Any],
+    records: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """Everything needed to reproduce and audit a release; no timestamps (deterministic)."""
+    failed_ids = {f.doc_id for f in failed}
+    inputs = []
+    for item in sorted(plan.items, key=lambda i: i.doc_id):
+        record = records.get(item.doc_id) or {}
+        status = "stale" if item.doc_id in stale else ("failed" if item.doc_id in failed_ids else "published")
+        inputs.append(
+            {
+                "doc_id": item.doc_id,
+                "path": item.display_path,
+                "sha256": item.sha256,
+                "status": status,
+                "page_stats": record.get("page_stats", []) if status == "published" else [],
+            }
+        )
+    warnings = sorted(set(plan.warnings) | {w for r in records.values() for w in r.get("warnings", [])})
+    return {
+        "dataset": "briefdata",
+        "briefdata_version": __version__,
+        "code_version": plan_fingerprint["code"],
+        "model": plan_fingerprint["model"],
+        "knowledge_bases": plan_fingerprint["knowledge_bases"],
+        "inputs": inputs,
+        "missing": [asdict(m) for m in sorted(plan.missing, key=lambda m: m.doc_id)],
+        "failed": [asdict(f) for f in sorted(failed, key=lambda f: f.doc_id)],
+        "stale": [
+            {"doc_id": doc_id, "reason": next(f.error for f in failed if f.doc_id == doc_id)}
+            for doc_id in sorted(stale)
+        ],
+        "warnings": warnings,
+        "counts": {table: len(frame) for table, frame in tables.items()},
+    }
+
+
+def exit_code(manifest: dict[str, Any]) -> int:
+    partial = manifest["missing"] or manifest["failed"] or manifest["stale"]
+    return EXIT_PARTIAL if partial else EXIT_OK
+
+
+def load_records(
+    plan: Plan, settings: Settings, plan_fingerprint: dict[str, Any], failures: list[Outcome]
+) -> list[Outcome]:
+    """The records the extract step left in the cache, and its failures."""
+    cache = RecordCache(settings.cache)
+    failed = {o.doc_id: o for o in failures}
+    outcomes = []
+    for item in plan.items:
+        if item.doc_id in failed:
+            outcomes.append(failed[item.doc_id])
+            continue
+        record = cache.get(_item_key(item, plan_fingerprint))
+        if record is None:
+            outcomes.append(
+                Outcome(item.doc_id, "failed", error=f"{item.display_path}: not extracted (run extract first)")
+            )
+        else:
+            outcomes.append(Outcome(item.doc_id, "cached", record))
+    return outcomes
+
+
+def publish_release(
+    settings: Settings, tables: dict[str, Any], texts: dict[str, str], manifest: dict[str, Any]
+) -> None:
+    from pipeline.publish import publish
+
+    publish(settings.output, tables, texts, manifest)
+
+
+def run_without_prefect(settings: Settings) -> dict[str, Any]:
+    """The same stages as the `pipeline` flow, in-process: for tests and benchmarks."""
+    from pipeline.publish import publish_lock, recover
+
+    with publish_lock(settings.output):
+        recover(settings.output)
+        plan = plan_run(settings)
+        plan_fingerprint = fingerprint(plan)
+        outcomes = extract_items(plan.items, settings, plan_fingerprint, plan.registered)
+        tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
+        publish_release(settings, tables, texts, manifest)
+    return manifest

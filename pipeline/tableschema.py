@@ -1,0 +1,179 @@
+"""The table schemas in `schemas/`: column order, validation, the data package.
+
+`schemas/<table>.schema.json` (Frictionless Table Schema) is the single source
+of truth: the CSV columns, the pandera validators, the foreign-key checks and
+`datapackage.json` are all derived from those files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+TABLES = (
+    "documents",
+    "sentences",
+    "entities",
+    "mentions",
+    "dates",
+    "treaties",
+    "treaty_mentions",
+    "recommendations",
+    "citations",
+)
+OFFSET_TABLES = ("sentences", "mentions", "dates", "treaty_mentions", "recommendations", "citations")
+DOC_COLUMN = {"citations": "citing_doc_id"}
+
+
+@cache
+def load_schema(table: str) -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / f"{table}.schema.json").read_text(encoding="utf-8"))
+
+
+def columns(table: str) -> list[str]:
+    return [f["name"] for f in load_schema(table)["fields"]]
+
+
+def primary_key(table: str) -> str:
+    return load_schema(table)["primaryKey"][0]
+
+
+def integer_columns(table: str) -> list[str]:
+    return [f["name"] for f in load_schema(table)["fields"] if f["type"] == "integer"]
+
+
+def datapackage_descriptor(name: str = "briefdata") -> dict[str, Any]:
+    resources = []
+    for table in TABLES:
+        schema = load_schema(table)
+        resources.append(
+            {
+                "name": table,
+                "path": f"{table}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": schema.get("description", ""),
+                "schema": {k: v for k, v in schema.items() if k != "description"},
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": "briefdata: entities, dates, treaties and recommendations from policy documents",
+        "resources": resources,
+    }
+
+
+@dataclass
+class ValidationReport:
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def add(self, table: str, check: str, row: Any, column: str, value: Any) -> None:
+        self.failures.append(
+            {"table": table, "check": check, "row": row, "column": column, "value": str(value)}
+        )
+
+    def summary(self, limit: int = 10) -> str:
+        lines = [f"{len(self.failures)} validation failure(s):"]
+        for failure in self.failures[:limit]:
+            lines.append(
+                f"  {failure['table']}: {failure['check']} (row {failure['row']}, "
+                f"column {failure['column']}, value {failure['value']!r})"
+            )
+        if len(self.failures) > limit:
+            lines.append(f"  ... and {len(self.failures) - limit} more")
+        return "\n".join(lines)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A published CSV exactly as written: every cell a string, empty cells missing."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def validate_package(folder: Path) -> ValidationReport:
+    """Check every table in `folder`: schema (lazy), keys, offsets against the texts."""
+    report = ValidationReport()
+    tables: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        path = folder / f"{table}.csv"
+        if not path.exists():
+            report.add(table, "table missing", "", "", path.name)
+            continue
+        tables[table] = read_table(path)
+        _check_schema(table, tables[table], report)
+    _check_foreign_keys(tables, report)
+    _check_offsets(folder, tables, report)
+    return report
+
+
+@cache
+def _pandera_schema(table: str):
+    from pandera.io.pandas_io import from_frictionless_schema
+
+    return from_frictionless_schema(str(SCHEMA_DIR / f"{table}.schema.json"))
+
+
+def _check_schema(table: str, frame: pd.DataFrame, report: ValidationReport) -> None:
+    import pandera.errors
+
+    expected = columns(table)
+    if list(frame.columns) != expected:
+        report.add(table, "columns differ from the schema", "", ", ".join(frame.columns), "")
+        return
+    typed = frame.copy()
+    for column in integer_columns(table):
+        typed[column] = pd.to_numeric(typed[column], errors="coerce").astype("Int64")
+    try:
+        _pandera_schema(table).validate(typed, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        for case in errors.failure_cases.to_dict("records"):
+            report.add(table, str(case.get("check")), case.get("index"), case.get("column"), case.get("failure_case"))
+    bad_numbers = frame[integer_columns(table)].notna() & typed[integer_columns(table)].isna()
+    for column in integer_columns(table):
+        for index in frame.index[bad_numbers[column]]:
+            report.add(table, "not an integer", int(index), column, frame.at[index, column])
+
+
+def _check_foreign_keys(tables: dict[str, pd.DataFrame], report: ValidationReport) -> None:
+    for table, frame in tables.items():
+        for key in load_schema(table).get("foreignKeys", []):
+            target = key["reference"]["resource"]
+            if target not in tables:
+                continue
+            column, target_column = key["fields"], key["reference"]["fields"]
+            known = set(tables[target][target_column].dropna())
+            values = frame[column].dropna()
+            for index, value in values[~values.isin(known)].items():
+                report.add(table, f"foreign key to {target}.{target_column}", int(index), column, value)
+
+
+def _check_offsets(folder: Path, tables: dict[str, pd.DataFrame], report: ValidationReport) -> None:
+    texts: dict[str, str] = {}
+    for table in OFFSET_TABLES:
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        doc_column = DOC_COLUMN.get(table, "doc_id")
+        for row in frame[[doc_column, "start_char", "end_char", "text"]].itertuples():
+            doc_id = getattr(row, doc_column)
+            if doc_id not in texts:
+                path = folder / "text" / f"{doc_id}.txt"
+                texts[doc_id] = path.read_text(encoding="utf-8") if path.exists() else ""
+            try:
+                start, end = int(row.start_char), int(row.end_char)
+            except (TypeError, ValueError):
+                continue  # reported by the schema check
+            if texts[doc_id][start:end] != row.text:
+                report.add(table, "text[start_char:end_char] != text", int(row.Index), "text", row.text)
