@@ -25,13 +25,14 @@ def extract(
     only: list[str] | None = None,
     use_cache: bool = True,
     n_process: int | None = None,
+    plan_fingerprint: dict | None = None,
 ) -> list[Outcome]:
     """Extract every planned document into the record cache."""
     options = {"registry": registry, "raw": raw, "input_dir": input_dir, "only": only,
                "use_cache": use_cache, "n_process": n_process}
     settings = settings_from(**options)
     plan = plan_inputs(registry=registry, raw=raw, input_dir=input_dir, only=only)
-    plan_fingerprint = fingerprint(plan)
+    plan_fingerprint = plan_fingerprint or fingerprint(plan)
     size = settings.batch_docs
     batches = [plan.items[i : i + size] for i in range(0, len(plan.items), size)]
     futures = [extract_batch.submit(b, options, plan_fingerprint, plan.registered) for b in batches]

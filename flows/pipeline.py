@@ -12,6 +12,7 @@ from flows.ingest import ingest
 from flows.publish import publish
 from pipeline.orchestrate import task_runner
 from pipeline.publish import publish_lock
+from pipeline.run import fingerprint
 
 
 @flow(name="pipeline")
@@ -32,17 +33,18 @@ def pipeline(
     second run at the same time stops at once with a clear message.
     """
     with publish_lock(Path(output)):
-        ingest(registry=registry, raw=raw, input_dir=input_dir, only=only)
+        plan = ingest(registry=registry, raw=raw, input_dir=input_dir, only=only)
+        plan_fingerprint = fingerprint(plan)  # one per run, shared by its steps
         runner_object = task_runner(runner, address)
         extract_flow = extract.with_options(task_runner=runner_object) if runner_object else extract
         outcomes = extract_flow(
             registry=registry, raw=raw, input_dir=input_dir, only=only,
-            use_cache=use_cache, n_process=n_process,
+            use_cache=use_cache, n_process=n_process, plan_fingerprint=plan_fingerprint,
         )
         failures = [o for o in outcomes if o.status == "failed"]
         manifest = publish(
             registry=registry, raw=raw, output=output, input_dir=input_dir, only=only,
-            failures=failures,
+            failures=failures, plan_fingerprint=plan_fingerprint,
         )
     manifest["outcomes"] = [
         {"doc_id": o.doc_id, "status": o.status, "seconds": round(o.seconds, 3)} for o in outcomes

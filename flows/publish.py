@@ -13,13 +13,15 @@ from pipeline.run import Outcome, assemble, fingerprint, load_records, publish_r
 
 
 @task(name="build-and-publish")
-def build_and_publish(options: dict[str, Any], failures: list[Outcome]) -> dict[str, Any]:
+def build_and_publish(
+    options: dict[str, Any], failures: list[Outcome], plan_fingerprint: dict[str, Any] | None
+) -> dict[str, Any]:
     settings = settings_from(**options)
     plan = plan_inputs.fn(
         registry=options["registry"], raw=options["raw"],
         input_dir=options["input_dir"], only=options["only"],
     )
-    plan_fingerprint = fingerprint(plan)
+    plan_fingerprint = plan_fingerprint or fingerprint(plan)
     outcomes = load_records(plan, settings, plan_fingerprint, failures)
     tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
     with publish_lock(settings.output):
@@ -37,8 +39,9 @@ def publish(
     input_dir: str | None = None,
     only: list[str] | None = None,
     failures: list[Outcome] | None = None,
+    plan_fingerprint: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the tables from the cached records and publish them to `output`."""
     options = {"registry": registry, "raw": raw, "output": output, "input_dir": input_dir,
                "only": only}
-    return build_and_publish(options, failures or [])
+    return build_and_publish(options, failures or [], plan_fingerprint)

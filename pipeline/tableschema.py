@@ -122,7 +122,9 @@ def validate_package(folder: Path) -> ValidationReport:
 def _pandera_schema(table: str):
     from pandera.io.pandas_io import from_frictionless_schema
 
-    return from_frictionless_schema(str(SCHEMA_DIR / f"{table}.schema.json"))
+    schema = from_frictionless_schema(str(SCHEMA_DIR / f"{table}.schema.json"))
+    # Optional integers (pages) need pandas' nullable integer type.
+    return schema.update_columns({column: {"dtype": "Int64"} for column in integer_columns(table)})
 
 
 def _check_schema(table: str, frame: pd.DataFrame, report: ValidationReport) -> None:

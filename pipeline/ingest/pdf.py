@@ -1,0 +1,758 @@
+"""PDF reader: paragraph blocks in reading order from a PDF's text layer.
+
+Pages are read once with pdfplumber. Per page: duplicate (fake-bold) chars are
+dropped, words are extracted with their font size and name, margin line
+numbers and running headers/footers are removed, columns are found from the
+word-coverage histogram, and lines are read column by column inside horizontal
+bands cut by full-width lines. Paragraphs are built across columns and pages
+so that a sentence broken by a column or page break stays in one block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import numpy as np
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import extract_words
+
+from pipeline.errors import IngestError
+from pipeline.ingest.normalize import normalize_text
+from pipeline.model import Block
+
+Word = dict[str, Any]
+
+_CID = re.compile(r"\(cid:\d+\)")
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?[-–—]?\s*(?:\d{1,5}|[ivxlcdm]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]+)[.)]?$")
+_SUPERSCRIPT = re.compile(r"^[\d,*†‡§¶–-]{1,8}$")
+_BULLET = re.compile(r"^[•◆◇▪▫●○■□►▶➢✓❖◦·]")
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$", re.IGNORECASE)
+_SENTENCE_END = ('.', '?', '!', ':', '"', '”', '’')
+_MARGIN_ROWS = 3  # outermost rows per page examined as header/footer candidates
+
+
+@dataclass(frozen=True)
+class PageStats:
+    """Text-layer quality figures for one page."""
+
+    page: int
+    chars: int
+    replacement_rate: float
+    duplicate_rate: float
+    columns: int
+    has_text_layer: bool
+
+
+@dataclass
+class PdfResult:
+    blocks: list[Block]
+    pages: int
+    page_stats: list[PageStats]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    """Words on one baseline within one column (or across the page)."""
+
+    words: list[Word]
+    top: float
+    bottom: float
+    column: int = 0  # -1: spans a gutter
+    page: int = 0
+    size: float = 0.0
+    bold: bool = False
+    text: str = ""
+
+    @property
+    def x0(self) -> float:
+        return self.words[0]["x0"]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1]["x1"]
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+    gutters: list[tuple[float, float]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- chars
+
+
+def dedupe_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
+    """Drop chars repeating the text, font and size of one within `tolerance` pt.
+
+    Same rule as pdfplumber's `dedupe_chars`, vectorised: its implementation
+    restores order with `list.index`, which is quadratic in the char count.
+    """
+    if len(chars) < 2:
+        return list(chars)
+    ids: dict[tuple[Any, ...], int] = {}
+    key = np.array(
+        [
+            ids.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), len(ids))
+            for c in chars
+        ]
+    )
+    top = np.array([c["doctop"] for c in chars])
+    x0 = np.array([c["x0"] for c in chars])
+    order = np.lexsort((top, key))
+    new_y = np.ones(len(chars), dtype=bool)
+    new_y[1:] = (key[order][1:] != key[order][:-1]) | (np.diff(top[order]) > tolerance)
+    y_cluster = np.empty(len(chars), dtype=np.int64)
+    y_cluster[order] = np.cumsum(new_y)
+    order = np.lexsort((x0, y_cluster))
+    new_x = np.ones(len(chars), dtype=bool)
+    new_x[1:] = (y_cluster[order][1:] != y_cluster[order][:-1]) | (
+        np.diff(x0[order]) > tolerance
+    )
+    keep = np.sort(order[new_x])
+    return [chars[i] for i in keep]
+
+
+def sort_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
+    """Chars in line order (tops within `tolerance` chained), left to right.
+
+    pdfplumber's word extractor keeps stream order when `extra_attrs` is set, so
+    glyphs drawn out of order would split and scramble words.
+    """
+    if len(chars) < 2:
+        return list(chars)
+    top = np.array([c["top"] for c in chars])
+    x0 = np.array([c["x0"] for c in chars])
+    order = np.argsort(top, kind="stable")
+    line = np.empty(len(chars), dtype=np.int64)
+    line[order] = np.concatenate(([0], np.cumsum(np.diff(top[order]) > tolerance)))
+    return [chars[i] for i in np.lexsort((x0, line))]
+
+
+def _replacement_count(chars: list[Word]) -> int:
+    return sum(1 for c in chars if c["text"] == "\ufffd" or c["text"].startswith("(cid:"))
+
+
+def _page_words(chars: list[Word]) -> list[Word]:
+    """Upright words with size and font; unmapped glyphs become U+FFFD."""
+    words = extract_words(
+        chars, use_text_flow=False, keep_blank_chars=False, extra_attrs=["size", "fontname"]
+    )
+    kept = []
+    for w in words:
+        if not w["upright"]:
+            continue  # rotated margin text (stamps, fax lines) is not body text
+        if "(cid:" in w["text"]:
+            w["text"] = _CID.sub("\ufffd", w["text"])
+        kept.append(w)
+    return kept
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def group_lines(words: list[Word]) -> list[_Line]:
+    """Group words into lines by vertical overlap; superscripts join their line."""
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        height = w["bottom"] - w["top"]
+        for line in reversed(lines[-4:]):
+            overlap = min(line.bottom, w["bottom"]) - max(line.top, w["top"])
+            if overlap >= 0.5 * min(height, line.bottom - line.top):
+                line.words.append(w)
+                line.top = min(line.top, w["top"])
+                line.bottom = max(line.bottom, w["bottom"])
+                break
+        else:
+            lines.append(_Line(words=[w], top=w["top"], bottom=w["bottom"]))
+    for line in lines:
+        line.words.sort(key=lambda w: w["x0"])
+    lines.sort(key=lambda ln: ln.top)
+    return lines
+
+
+def _line_text(words: list[Word]) -> str:
+    """Join words, with a space only where there is a visible gap."""
+    parts = [words[0]["text"]]
+    for prev, w in pairwise(words):
+        if w["x0"] - prev["x1"] > 0.12 * min(prev["size"], w["size"]):
+            parts.append(" ")
+        parts.append(w["text"])
+    return "".join(parts)
+
+
+def _dominant_size(words: list[Word]) -> float:
+    """The size most of a line's text is set in; run-in small caps do not count."""
+    weights: Counter[float] = Counter()
+    lowercase = [w for w in words if any(ch.islower() for ch in w["text"])]
+    for w in lowercase or words:
+        weights[round(w["size"], 1)] += len(w["text"])
+    return weights.most_common(1)[0][0]
+
+
+def _strip_superscripts(line: _Line) -> None:
+    """Remove footnote reference marks: small, raised digits or symbols."""
+    size = _dominant_size(line.words)
+    base = median(w["bottom"] for w in line.words if round(w["size"], 1) == size)
+    kept = [
+        w
+        for w in line.words
+        if not (
+            w["size"] <= 0.8 * size
+            and w["bottom"] < base - 0.2 * size
+            and _SUPERSCRIPT.match(w["text"])
+        )
+    ]
+    if kept and len(kept) < len(line.words):
+        line.words = kept
+
+
+def _finish_line(line: _Line, page: int) -> _Line:
+    line.page = page
+    line.size = _dominant_size(line.words)
+    words = [w for w in line.words if any(ch.islower() for ch in w["text"])] or line.words
+    chars = sum(len(w["text"]) for w in words)
+    bold = sum(len(w["text"]) for w in words if _BOLD.search(w["fontname"]))
+    line.bold = bold >= 0.8 * chars
+    line.text = _line_text(line.words)
+    return line
+
+
+# --------------------------------------------------------------------------- margins
+
+
+def _drop_line_numbers(words: list[Word], width: float) -> list[Word]:
+    """Drop a margin column of small increasing integers (transcript line numbers)."""
+    numbers = [w for w in words if w["text"].isdigit() and len(w["text"]) <= 2]
+    by_edge: dict[int, list[Word]] = {}
+    for w in numbers:
+        if w["x1"] < 0.2 * width or w["x0"] > 0.8 * width:
+            by_edge.setdefault(round(w["x1"] / 4), []).append(w)
+    drop: set[int] = set()
+    for group in by_edge.values():
+        group.sort(key=lambda w: w["top"])
+        values = [int(w["text"]) for w in group]
+        increasing = sum(b > a for a, b in pairwise(values))
+        if len(group) >= 5 and increasing >= 0.9 * (len(group) - 1):
+            outside = [
+                w for w in words if w["x1"] <= group[0]["x0"] or w["x0"] >= group[0]["x1"]
+            ]
+            # The numbers must sit beside the text, not inside a table column.
+            if all(w["x0"] > max(n["x1"] for n in group) for w in outside) or all(
+                w["x1"] < min(n["x0"] for n in group) for w in outside
+            ):
+                drop.update(id(w) for w in group)
+    return [w for w in words if id(w) not in drop] if drop else words
+
+
+def _margin_rows(page: _Page) -> list[tuple[str, list[Word]]]:
+    """The outermost rows in the top and bottom margin zones, tagged by zone."""
+    rows = group_lines(page.words)
+    top = [("top", r.words) for r in rows[:_MARGIN_ROWS] if r.bottom <= 0.15 * page.height]
+    bottom = [
+        ("bottom", r.words) for r in rows[-_MARGIN_ROWS:] if r.top >= 0.85 * page.height
+    ]
+    return top + bottom
+
+
+def _row_key(zone: str, words: list[Word]) -> str:
+    return zone + ":" + _DIGITS.sub("#", "".join(w["text"] for w in words).lower())
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove running headers/footers (repeated in the margins) and page numbers."""
+    candidates = [_margin_rows(p) for p in pages]
+    counts: Counter[str] = Counter()
+    for rows in candidates:
+        counts.update({_row_key(zone, ws) for zone, ws in rows})
+    needed = max(2, round(0.25 * len(pages)))
+    for page, rows in zip(pages, candidates, strict=True):
+        drop: set[int] = set()
+        for zone, ws in rows:
+            text = " ".join(w["text"] for w in ws)
+            if counts[_row_key(zone, ws)] >= needed or _PAGE_NUMBER.match(text):
+                drop.update(id(w) for w in ws)
+        if drop:
+            page.words = [w for w in page.words if id(w) not in drop]
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def find_gutters(words: list[Word], body_size: float) -> list[tuple[float, float]]:
+    """X-ranges between columns: interior runs of near-zero word coverage."""
+    if len(words) < 20:
+        return []
+    left = int(min(w["x0"] for w in words))
+    right = int(max(w["x1"] for w in words)) + 1
+    diff = np.zeros(right - left + 2)
+    for w in words:
+        diff[int(w["x0"]) - left] += 1
+        diff[int(w["x1"]) + 1 - left] -= 1
+    cover = np.cumsum(diff)[: right - left]
+    level = float(np.median(cover[cover > 0]))
+    low = cover <= max(1.0, 0.12 * level)
+    min_width = max(4.0, 0.5 * body_size)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for x, is_low in enumerate(low):
+        if is_low and start is None:
+            start = x
+        elif not is_low and start is not None:
+            if start > 0 and x - start >= min_width:
+                runs.append((start, x))
+            start = None
+    total = float(cover.sum())
+    gutters: list[tuple[float, float]] = []
+    prev = 0
+    for i, (s, e) in enumerate(runs):
+        nxt = runs[i + 1][0] if i + 1 < len(runs) else len(cover)
+        # Each side needs a real column's worth of text, not a stray label.
+        massive = cover[prev:s].sum() >= 0.08 * total and cover[e:nxt].sum() >= 0.08 * total
+        if massive and s - prev >= 40 and nxt - e >= 40:
+            gutters.append((left + s, left + e))
+            prev = e
+    return gutters
+
+
+def _column_of(w: Word, gutters: list[tuple[float, float]]) -> int:
+    """Column index of a word, or -1 if it crosses the middle of a gutter."""
+    for i, (s, e) in enumerate(gutters):
+        mid = (s + e) / 2
+        if w["x0"] < mid < w["x1"]:
+            return -1
+        if (w["x0"] + w["x1"]) / 2 < mid:
+            return i
+    return len(gutters)
+
+
+def _overlaps(a: _Line, b: _Line) -> bool:
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+
+
+def _reading_order(page: _Page) -> list[list[_Line]]:
+    """Segments of lines in reading order: column runs within bands, spanning runs."""
+    columns: dict[int, list[Word]] = {}
+    for w in page.words:
+        columns.setdefault(_column_of(w, page.gutters), []).append(w)
+    spanning = group_lines(columns.pop(-1, []))
+    column_lines = {c: group_lines(ws) for c, ws in sorted(columns.items())}
+    for col, lines in column_lines.items():
+        for line in lines:
+            line.column = col
+    # A column fragment on the same baseline as a spanning line belongs to it.
+    for span in spanning:
+        span.column = -1
+        for lines in column_lines.values():
+            joined = [ln for ln in lines if _overlaps(ln, span)]
+            for ln in joined:
+                span.words.extend(ln.words)
+                lines.remove(ln)
+        span.words.sort(key=lambda w: w["x0"])
+    segments: list[list[_Line]] = []
+    edges = [s.top for s in spanning] + [float("inf")]
+    previous_edge = float("-inf")
+    for i, edge in enumerate(edges):
+        for col in sorted(column_lines):
+            seg = [ln for ln in column_lines[col] if previous_edge <= ln.top < edge]
+            if seg:
+                segments.append(seg)
+        if i < len(spanning):
+            if segments and segments[-1][0].column == -1 and not any(
+                previous_edge <= ln.top < edge for lines in column_lines.values() for ln in lines
+            ):
+                segments[-1].append(spanning[i])
+            else:
+                segments.append([spanning[i]])
+        previous_edge = edge
+    return segments
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass
+class _Layout:
+    """Document-wide measures the paragraph rules compare against."""
+
+    body_size: float
+    line_gap: float
+    column_left: dict[tuple[int, int], float]  # (page, column) -> left edge
+    column_right: dict[tuple[int, int], float]
+
+
+def _is_heading_line(line: _Line, body: float) -> bool:
+    return line.size >= 1.12 * body or (line.bold and line.size >= 0.95 * body)
+
+
+def _footnote_run(segment: list[_Line], body: float, height: float, open_note: bool) -> list[_Line]:
+    """Trailing small-font lines of a segment that hold footnotes.
+
+    The run must start with a mark, unless the last footnote so far is
+    unfinished and continues here (a footnote broken across columns or pages).
+    """
+    run: list[_Line] = []
+    for line in reversed(segment):
+        if line.size > 0.9 * body or line.top < 0.45 * height:
+            break
+        run.append(line)
+    run.reverse()
+    if run and open_note and not _starts_with_mark(run[0]):
+        return run
+    while run and not _starts_with_mark(run[0]):
+        run.pop(0)
+    return run
+
+
+def _footnote_ids(segments: list[list[_Line]], body: float, heights: dict[int, float]) -> set[int]:
+    ids: set[int] = set()
+    open_note = False
+    for seg in segments:
+        run = _footnote_run(seg, body, heights[seg[0].page], open_note)
+        if run:
+            ids.update(id(line) for line in run)
+            open_note = not run[-1].text.rstrip().endswith(_SENTENCE_END)
+    return ids
+
+
+def _note_number(line: _Line) -> int | None:
+    text = line.words[0]["text"].rstrip(".)")
+    return int(text) if text.isdigit() else None
+
+
+def _starts_note(line: _Line, last_number: int | None) -> bool:
+    """A footnote line starting a new note: a mark, numbered after the last note."""
+    if not _starts_with_mark(line):
+        return False
+    number = _note_number(line)
+    return number is None or last_number is None or number == last_number + 1
+
+
+def _resumable(
+    paragraphs: list[tuple[str, list[_Line]]], current: list[_Line], line: _Line, layout: _Layout
+) -> list[_Line] | None:
+    """A recent body paragraph (before `current`) that `line` continues, if any."""
+    recent = [lines for kind, lines in paragraphs[-5:] if kind == "body" and lines is not current]
+    for lines in reversed(recent):
+        if _resumes(lines, line, layout):
+            return lines
+    return None
+
+
+def _resumes(para: list[_Line], line: _Line, layout: _Layout) -> bool:
+    """Whether `line` continues an unfinished paragraph cut by a box or caption."""
+    last = para[-1]
+    left = layout.column_left[(line.page, line.column)]
+    return (
+        line.text[:1].islower()
+        and not last.text.rstrip().endswith(_SENTENCE_END)
+        and abs(last.size - line.size) <= 0.6
+        and line.x0 - left <= 0.6 * line.size
+        and not _is_heading_line(line, layout.body_size)
+    )
+
+
+def _starts_with_mark(line: _Line) -> bool:
+    first = line.words[0]
+    if not _MARK.match(first["text"]):
+        return False
+    return len(line.words) > 1 or first["size"] < 0.8 * line.size
+
+
+def _new_paragraph(prev: _Line, line: _Line, layout: _Layout) -> bool:
+    """Whether `line` starts a new paragraph after body line `prev`."""
+    body = layout.body_size
+    if _is_heading_line(prev, body) != _is_heading_line(line, body):
+        return True
+    if abs(prev.size - line.size) > 0.6:
+        return True
+    if _BULLET.match(line.text):
+        return True
+    left = layout.column_left[(line.page, line.column)]
+    right = layout.column_right[(prev.page, prev.column)]
+    prev_left = layout.column_left[(prev.page, prev.column)]
+    width = max(right - prev_left, 1.0)
+    indent = 0.6 * line.size
+    ends = prev.text.rstrip().endswith(_SENTENCE_END)
+    same_segment = prev.page == line.page and prev.column == line.column and line.top > prev.top
+    if same_segment:
+        if line.top - prev.bottom > layout.line_gap + 0.4 * line.size:
+            return True
+        if line.x0 > prev.x0 + indent and not _continues_hanging(prev, line):
+            return True
+        return ends and right - prev.x1 > 0.5 * width
+    if line.x0 - left > indent:
+        return True
+    return ends and right - prev.x1 > 0.15 * width
+
+
+def _continues_hanging(prev: _Line, line: _Line) -> bool:
+    """A wrapped bullet/numbered line aligned with the text after the marker."""
+    if len(prev.words) < 2:
+        return False
+    return abs(line.x0 - prev.words[1]["x0"]) < 2.0 or abs(line.x0 - prev.x0) < 2.0
+
+
+def _join_lines(lines: list[str], hyphenated: set[str]) -> str:
+    """Join wrapped lines with spaces, repairing end-of-line hyphenation."""
+    text = lines[0]
+    for nxt in lines[1:]:
+        text = _join_pair(text, nxt, hyphenated)
+    return text
+
+
+_ID_BREAK = re.compile(r"\w–$")
+_TAIL_WORD = re.compile(r"(\w+)-$")
+_HEAD_WORD = re.compile(r"^(\w+)")
+
+
+def _join_pair(text: str, nxt: str, hyphenated: set[str]) -> str:
+    number_break = text.endswith("-") and text[-2:-1].isdigit() and nxt[:1].isdigit()
+    if _ID_BREAK.search(text) or number_break:
+        return text + nxt  # identifiers broken at a dash: "AD 2018–23–" + "51", "M–" + "30"
+    last = text.rsplit(" ", 1)[-1]
+    if ("://" in last or "@" in last or last.startswith("www.")) and last[-1] in "-/._%=?&@":
+        return text + nxt  # a URL or e-mail address broken across lines
+    tail = _TAIL_WORD.search(text)
+    head = _HEAD_WORD.match(nxt)
+    if tail and head and tail.group(1)[-1].isalpha():
+        first, second = tail.group(1), head.group(1)
+        compound = f"{first}-{second}".lower()
+        if second[0].islower() and compound not in hyphenated:
+            return text[:-1] + nxt
+        return text + nxt
+    return text + " " + nxt
+
+
+def _hyphenated_words(lines: list[_Line]) -> set[str]:
+    """Hyphenated compounds written inside lines (evidence a hyphen is real)."""
+    found: set[str] = set()
+    for line in lines:
+        for w in line.words[:-1]:
+            if "-" in w["text"][1:-1]:
+                found.add(w["text"].strip(".,;:()[]\"'“”‘’").lower())
+    return found
+
+
+def _heading_levels(headings: list[_Line]) -> dict[float, int]:
+    """Rank heading sizes: the biggest is level 0, body-size bold comes last."""
+    sizes = sorted({round(h.size * 2) / 2 for h in headings}, reverse=True)
+    return {s: i for i, s in enumerate(sizes)}
+
+
+def _build_blocks(
+    segments: list[list[_Line]], layout: _Layout, heights: dict[int, float]
+) -> list[Block]:
+    """Paragraph, heading and footnote blocks from segments in reading order."""
+    body = layout.body_size
+    all_lines = [ln for seg in segments for ln in seg]
+    hyphenated = _hyphenated_words(all_lines)
+    footnote_ids = _footnote_ids(segments, body, heights)
+
+    paragraphs: list[tuple[str, list[_Line]]] = []  # (kind, lines)
+    current: list[_Line] = []
+    last_note: int | None = None
+    for line in all_lines:
+        if id(line) in footnote_ids:
+            if _starts_note(line, last_note) or not any(k == "footnote" for k, _ in paragraphs):
+                paragraphs.append(("footnote", [line]))
+                last_note = _note_number(line)
+            else:
+                next(lines for k, lines in reversed(paragraphs) if k == "footnote").append(line)
+            continue
+        _strip_superscripts(line)
+        _finish_line(line, line.page)
+        if current and not _new_paragraph(current[-1], line, layout):
+            current.append(line)
+        elif resumed := _resumable(paragraphs, current, line, layout):
+            resumed.append(line)
+            current = resumed
+        else:
+            current = [line]
+            paragraphs.append(("body", current))
+
+    headings = [
+        lines[0]
+        for kind, lines in paragraphs
+        if kind == "body" and _is_heading_paragraph(lines, body)
+    ]
+    levels = _heading_levels(headings)
+    title_size = _title_size(headings)
+    blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    for kind, lines in paragraphs:
+        text = normalize_text(_join_lines([ln.text for ln in lines], hyphenated)).strip()
+        if not text:
+            continue
+        page = lines[0].page
+        if kind == "footnote":
+            blocks.append(Block(text=text, kind="footnote", section="Footnotes", page=page))
+            continue
+        if _is_heading_paragraph(lines, body):
+            size = round(lines[0].size * 2) / 2
+            if size == title_size and not blocks:
+                # The document title, as in the Markdown path: not part of any section.
+                blocks.append(Block(text=text, kind="title", page=page))
+                continue
+            level = levels[size]
+            path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
+            blocks.append(Block(text=text, kind="heading", section=_path(path), page=page))
+            continue
+        blocks.append(Block(text=text, kind="body", section=_path(path), page=page))
+    return blocks
+
+
+def _title_size(headings: list[_Line]) -> float | None:
+    """The size of a one-off largest heading on the first page, if there is one."""
+    if not headings:
+        return None
+    sizes = [round(h.size * 2) / 2 for h in headings]
+    largest = max(sizes)
+    first = headings[sizes.index(largest)]
+    return largest if sizes.count(largest) == 1 and first.page == 1 else None
+
+
+def _path(path: list[tuple[int, str]]) -> str:
+    return " > ".join(t for _, t in path)
+
+
+def _is_heading_paragraph(lines: list[_Line], body: float) -> bool:
+    words = sum(len(ln.words) for ln in lines)
+    return len(lines) <= 5 and words <= 30 and all(_is_heading_line(ln, body) for ln in lines)
+
+
+def _layout(pages: list[_Page], segments: list[list[_Line]]) -> _Layout:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for w in page.words:
+            sizes[round(w["size"] * 2) / 2] += len(w["text"])
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    gaps = [
+        b.top - a.bottom
+        for seg in segments
+        for a, b in pairwise(seg)
+        if abs(_dominant_size(a.words) - body) < 0.6 and 0 <= b.top - a.bottom < 2 * body
+    ]
+    left: dict[tuple[int, int], list[float]] = {}
+    right: dict[tuple[int, int], list[float]] = {}
+    for seg in segments:
+        for ln in seg:
+            left.setdefault((ln.page, ln.column), []).append(round(ln.x0))
+            right.setdefault((ln.page, ln.column), []).append(round(ln.x1))
+    return _Layout(
+        body_size=body,
+        line_gap=median(gaps) if gaps else 0.2 * body,
+        column_left={k: Counter(v).most_common(1)[0][0] for k, v in left.items()},
+        column_right={k: float(np.percentile(v, 90)) for k, v in right.items()},
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _open_error(path: Path, exc: Exception) -> IngestError:
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return IngestError(path, "encrypted; a password is required")
+    reason = str(inner) or type(inner).__name__
+    return IngestError(path, f"not a readable PDF: {reason}")
+
+
+def _read_pages(
+    path: Path, max_pages: int | None
+) -> tuple[list[_Page], list[PageStats], int, list[str]]:
+    """Words and stats of each page; the PDF is opened once, pages closed after use."""
+    pages: list[_Page] = []
+    stats: list[PageStats] = []
+    warnings: list[str] = []
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many types on malformed input
+        raise _open_error(path, exc) from exc
+    with pdf:
+        try:
+            total = len(pdf.pages)
+        except Exception as exc:
+            raise _open_error(path, exc) from exc
+        count = total if max_pages is None else min(total, max_pages)
+        if count < total:
+            warnings.append(f"read {count} of {total} pages (max_pages={max_pages})")
+        for number in range(1, count + 1):
+            page = None
+            try:
+                page = pdf.pages[number - 1]
+                raw = page.chars
+                chars = sort_chars(dedupe_chars(raw))
+                words = _page_words(chars)
+                width, height = float(page.width), float(page.height)
+            except Exception as exc:
+                if total == 1:
+                    raise _open_error(path, exc) from exc
+                warnings.append(f"page {number}: could not be read: {exc}")
+                continue
+            finally:
+                if page is not None:
+                    page.close()
+            visible = sum(1 for c in chars if not c["text"].isspace())
+            has_text = visible > 0
+            if not has_text:
+                warnings.append(f"page {number}: no text layer; OCR is not supported")
+            words = _drop_line_numbers(words, width)
+            pages.append(_Page(number, width, height, words))
+            stats.append(
+                PageStats(
+                    page=number,
+                    chars=len(chars),
+                    replacement_rate=_replacement_count(chars) / len(chars) if chars else 0.0,
+                    duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
+                    columns=1,
+                    has_text_layer=has_text,
+                )
+            )
+    return pages, stats, total, warnings
+
+
+def read_pdf(path: Path, *, max_pages: int | None = None) -> PdfResult:
+    """Paragraph blocks (headings, body, footnotes) in reading order from a PDF."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise IngestError(path, "not a readable PDF: empty file (0 bytes)")
+    pages, stats, total, warnings = _read_pages(path, max_pages)
+    if not any(s.has_text_layer for s in stats):
+        raise IngestError(path, "no text layer on any page; OCR is not supported")
+    _drop_running_lines(pages)
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for w in page.words:
+            sizes[round(w["size"] * 2) / 2] += len(w["text"])
+    body = sizes.most_common(1)[0][0]
+    segments: list[list[_Line]] = []
+    for i, page in enumerate(pages):
+        page.gutters = find_gutters(page.words, body)
+        stats[i] = PageStats(**{**stats[i].__dict__, "columns": len(page.gutters) + 1})
+        for seg in _reading_order(page):
+            for line in seg:
+                line.page = page.number
+                _finish_line(line, page.number)
+            segments.append(seg)
+    layout = _layout(pages, segments)
+    heights = {p.number: p.height for p in pages}
+    blocks = _build_blocks(segments, layout, heights)
+    return PdfResult(blocks=blocks, pages=total, page_stats=stats, warnings=warnings)
