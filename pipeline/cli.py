@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import BriefdataError
+from pipeline.orchestrate import DEFAULT_CRON
 from pipeline.run import EXIT_FAILED, exit_code
 
 app = typer.Typer(
@@ -202,11 +202,41 @@ def evaluate(
         report.render(out)
 
 
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A published dataset.")] = Path("data/processed"),
+) -> None:
+    """Write report.html (self-contained) for a published dataset."""
+    from pipeline.report import write_report
+
+    if not (folder / "documents.csv").exists():
+        _fail(BriefdataError(f"{folder}: no documents.csv; run `briefdata run` first"))
+    path = write_report(folder)
+    out.print(f"report: {path}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron schedule (UTC).")] = DEFAULT_CRON,
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "briefdata-scheduled",
+) -> None:
+    """Serve the main flow on a schedule (needs a Prefect server: `prefect server start`)."""
+    from prefect import serve as prefect_serve
+
+    from pipeline.orchestrate import scheduled_deployment
+
+    try:
+        deployment = scheduled_deployment(cron=cron, name=name)
+    except BriefdataError as error:
+        _fail(error)
+        return
+    out.print(f"serving {name} on '{cron}' (UTC); Ctrl-C to stop")
+    prefect_serve(deployment)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
-__all__ = ["app", "shutil"]

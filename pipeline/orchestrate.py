@@ -36,3 +36,20 @@ def run_flow(*, runner: str = "default", address: str | None = None, **parameter
     task_runner(runner, address)  # fail fast on an unknown runner, before Prefect starts
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return pipeline(**parameters, runner=runner, address=address)
+
+
+DEFAULT_CRON = "0 6 * * *"
+
+
+def scheduled_deployment(*, cron: str = DEFAULT_CRON, name: str = "briefdata-scheduled") -> Any:
+    """The main flow as a deployment on a cron schedule, ready for `prefect.serve`."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from flows.pipeline import pipeline
+    from pipeline.errors import BriefdataError
+
+    try:
+        schedule = CronSchedule(cron=cron, timezone="UTC")
+    except ValueError as error:
+        raise BriefdataError(f"invalid cron expression {cron!r}: {error}") from error
+    return pipeline.to_deployment(name=name, schedules=[schedule])

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.model import DocumentExtraction
+from pipeline.model import DocumentExtraction, DocumentMeta
 from pipeline.tableschema import TABLES, columns, integer_columns, primary_key
 from pipeline.text import slugify
 
@@ -137,7 +137,7 @@ def document_record(
             "start_char": r.start,
             "end_char": r.end,
             "text": r.text,
-            "proposer": r.proposer,
+            "proposer": r.proposer or _default_proposer(meta),
             "proposer_entity_id": "",
             "addressee": r.addressee,
             "topic": r.topic,
@@ -168,6 +168,11 @@ def document_record(
         "recommendations": recommendations,
         "citations": citations,
     }
+
+
+def _default_proposer(meta: DocumentMeta) -> str:
+    """The document's author when the extractor could not credit anyone."""
+    return LIST_SEPARATOR.join(meta.authors) or meta.publisher or "unattributed"
 
 
 def _section_of(extraction: DocumentExtraction, sentence_index: int) -> str:

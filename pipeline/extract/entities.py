@@ -1,0 +1,627 @@
+"""Named entities: spaCy NER plus a knowledge-base gazetteer, cleaned and resolved.
+
+Per sentence, candidate spans come from (in order of trust) a few linguistic
+rules (coordinated names, statute citations), the KB gazetteer (a spaCy
+PhraseMatcher over every KB name and alias) and the statistical NER. Overlaps
+are settled longest-first; suppressor spans (technologies, idioms,
+international agreements) take part in that contest so that what they cover
+yields no entity. Per document, acronym definitions and people named by
+surname are resolved to the full name used elsewhere in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from pipeline.kb_entities import EntityKB, EntityRecord, is_acronym, normalize_surface
+from pipeline.model import DocumentMeta, EntityMention, SentenceContext
+
+LABEL_MAP = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
+    "EVENT": "EVENT", "LAW": "LAW", "WORK_OF_ART": "WORK_OF_ART", "FAC": "FAC",
+}
+HEADING_KINDS = frozenset({"title", "heading"})
+_DETERMINERS = frozenset({"the", "a", "an"})
+_POSSESSIVE_TOKENS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+# Lower-case words that may sit inside a proper name.
+_NAME_FUNCTION_WORDS = frozenset(
+    {"of", "and", "for", "on", "the", "a", "in", "at", "de", "du", "da", "van", "von", "&", "to"}
+)
+_LAW_WORDS = frozenset(
+    {"act", "article", "constitution", "code", "law", "title", "section", "amendment",
+     "resolution", "resolutions", "statute", "bill", "stat", "ordinance", "regulation"}
+)
+_MARKUP = re.compile(r"[#*\[\]<>|_{}=\\]|https?:|www\.")
+_STATUTE = re.compile(
+    r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+"
+)
+_HYPHENS = re.compile(r"[-\u2013/]")
+_RESOLUTIONS = frozenset({"resolution", "resolutions"})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A span of one spaCy doc (character offsets of `doc.text`) and what it names."""
+
+    start: int
+    end: int
+    label: str  # the model's label, or KB / RULE
+    source: str  # rule, kb, suppress, ner
+    type: str = ""
+    name: str = ""
+    record: EntityRecord | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+@dataclass
+class _Gazetteer:
+    lower: PhraseMatcher
+    orth: PhraseMatcher
+    payload: dict[str, EntityRecord | None]  # match key -> record (None: non-entity)
+
+
+_GAZETTEERS: dict[tuple[str, int], _Gazetteer] = {}
+
+
+def _variants(surface: str) -> set[str]:
+    return {surface, surface.replace("'", "\u2019"), surface.replace("\u2019", "'")}
+
+
+def _gazetteer(kb: EntityKB, vocab: Vocab) -> _Gazetteer:
+    """The PhraseMatchers of a KB for one vocabulary, built once."""
+    key = (kb.version, id(vocab))
+    if key in _GAZETTEERS:
+        return _GAZETTEERS[key]
+    tokenizer = spacy.blank("en", vocab=vocab)
+    lower, orth = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH")
+    payload: dict[str, EntityRecord | None] = {}
+    entries: list[tuple[str, EntityRecord | None, Iterable[str]]] = [
+        (f"R{i}", record, record.surfaces) for i, record in enumerate(kb.records)
+    ]
+    entries.append(("NON", None, kb.non_entity_surfaces))
+    for match_key, record, surfaces in entries:
+        payload[match_key] = record
+        acronyms, names = [], []
+        for surface in surfaces:
+            for variant in _variants(normalize_surface(surface)):
+                target = acronyms if is_acronym(variant) else names
+                target.append(tokenizer.make_doc(variant))
+        if acronyms:
+            orth.add(match_key, acronyms)
+        if names:
+            lower.add(match_key, names)
+    _GAZETTEERS[key] = gazetteer = _Gazetteer(lower, orth, payload)
+    return gazetteer
+
+
+def _gazetteer_spans(doc: Doc, gaz: _Gazetteer) -> list[tuple[int, int, EntityRecord | None]]:
+    """(start token, end token, record or None for a non-entity) over a whole doc."""
+    found = []
+    for matcher, needs_capital in ((gaz.orth, False), (gaz.lower, True)):
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            # A lower-cased match ("korea", "quad") is a common word, not a name.
+            if needs_capital and not any(t.text[:1].isupper() for t in span):
+                continue
+            found.append((start, end, gaz.payload[doc.vocab.strings[match_id]]))
+    return found
+
+
+# ---------------------------------------------------------------- span cleanup
+
+
+def _clean_tokens(span: Span) -> Span | None:
+    """Without leading determiners, trailing possessives, punctuation or spaces."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (
+        doc[start].lower_ in _DETERMINERS or doc[start].is_punct or doc[start].is_space
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE_TOKENS or doc[end - 1].is_punct
+        or doc[end - 1].is_space
+    ):
+        end -= 1
+    while end - start > 1 and doc[end - 1].is_digit and doc[end - 2].is_alpha \
+            and not doc[end - 2].whitespace_:
+        end -= 1  # a footnote mark glued to a name ("Japan" "1")
+    return doc[start:end] if end > start else None
+
+
+def _strip_titles(span: Span, titles: Sequence[tuple[str, ...]]) -> Span:
+    """A person's name without a leading title ("Prime Minister Suga" -> "Suga")."""
+    start = span.start
+    changed = True
+    while changed and span.end - start > 1:
+        changed = False
+        words = [t.text for t in span.doc[start:span.end]]
+        for title in titles:
+            n = len(title)
+            if n < len(words) and tuple(words[:n]) == title:
+                start += n
+                changed = True
+                break
+    return span.doc[start:span.end]
+
+
+def _is_generic(tokens: Iterable[Token], generic: frozenset[str]) -> bool:
+    return all(t.is_punct or t.is_space or t.lower_ in generic for t in tokens)
+
+
+def _looks_like_name(span: Span) -> bool:
+    """Capitalized, without markup, and lower-case words only of the "of/and" kind."""
+    text = span.text
+    if not any(ch.isupper() for ch in text) or _MARKUP.search(text):
+        return False
+    for token in span:
+        if token.is_alpha and token.text[0].islower() and token.lower_ not in _NAME_FUNCTION_WORDS:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Rules:
+    generic: frozenset[str]
+    agreement_heads: frozenset[str]
+    facility_heads: frozenset[str]
+    coordination: dict[str, str]
+    titles: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, kb: EntityKB) -> _Rules:
+        rules: dict[str, Any] = kb.rules
+        titles = sorted((tuple(t.split()) for t in rules.get("person_titles", [])), key=len,
+                        reverse=True)
+        return cls(
+            generic=frozenset(w.casefold() for w in rules.get("generic_words", [])),
+            agreement_heads=frozenset(rules.get("agreement_heads", [])),
+            facility_heads=frozenset(rules.get("facility_heads", [])),
+            coordination=dict(rules.get("coordination_heads", {})),
+            titles=tuple(titles),
+        )
+
+
+def _next_word(doc: Doc, index: int) -> Token | None:
+    while index < len(doc) and doc[index].is_space:
+        index += 1
+    return doc[index] if index < len(doc) else None
+
+
+def _prev_word(doc: Doc, index: int) -> Token | None:
+    while index >= 0 and doc[index].is_space:
+        index -= 1
+    return doc[index] if index >= 0 else None
+
+
+def _is_name_word(token: Token) -> bool:
+    return token.text[:1].isupper() and token.lower_ not in _DETERMINERS and not token.is_punct
+
+
+def _coordinated(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
+    """"X and Y <plural head>": one entity per conjunct, named with the singular head."""
+    doc, found = sentence.doc, []
+    for head in sentence:
+        singular = rules.coordination.get(head.text)
+        if singular is None:
+            continue
+        groups: list[list[Token]] = []
+        i, saw_and = head.i - 1, False
+        while i >= sentence.start:
+            group: list[Token] = []
+            while i >= sentence.start and (doc[i].is_space or _is_name_word(doc[i])):
+                if not doc[i].is_space:
+                    group.insert(0, doc[i])
+                i -= 1
+            if not group:
+                break
+            groups.insert(0, group)
+            sep = _prev_word(doc, i)
+            if sep is None or sep.i < sentence.start or sep.lower_ not in {"and", ","}:
+                break
+            saw_and = saw_and or sep.lower_ == "and"
+            i = sep.i - 1
+            prev = _prev_word(doc, i)
+            if sep.text == "," or (prev is not None and prev.text == ","):
+                i = prev.i - 1 if prev is not None and prev.text == "," else i
+        if len(groups) < 2 or not saw_and:
+            continue
+        last = groups[-1]
+        for k, group in enumerate(groups):
+            start = group[0].idx
+            end = head.idx + len(head.text) if k == len(groups) - 1 else group[-1].idx + len(
+                group[-1].text)
+            name = _conjunct_name([t.text for t in group], [t.text for t in last], singular, kb,
+                                  k == len(groups) - 1)
+            record = kb.lookup(name)
+            found.append(_Candidate(
+                start, end, "RULE", "rule", record.type if record else "ORG",
+                record.name if record else name, record,
+            ))
+    return found
+
+
+def _conjunct_name(words: list[str], last: list[str], singular: str, kb: EntityKB,
+                   is_last: bool) -> str:
+    """The full name of one conjunct, borrowing shared modifiers of the last one."""
+    if is_last:
+        return " ".join([*words, singular])
+    # "Lawrence Livermore and Los Alamos National Laboratories": "National" is shared.
+    for cut in range(1, len(last)):
+        name = " ".join([*words, *last[cut:], singular])
+        if kb.lookup(name):
+            return name
+    return " ".join([*words, singular])
+
+
+def _statutes(sentence: Span) -> list[_Candidate]:
+    """Statute citations ("Pub. L. 103-236", "108 Stat. 398") starting in the sentence.
+
+    Matched on the whole block: the sentence splitter often cuts "Pub. L." apart.
+    """
+    return [
+        _Candidate(m.start(), m.end(), "LAW", "rule", "LAW", " ".join(m.group().split()))
+        for m in _STATUTE.finditer(sentence.doc.text)
+        if sentence.start_char <= m.start() < sentence.end_char
+    ]
+
+
+def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Candidate]:
+    """States inside one hyphenated token: "U.S.-Japan" -> United States, Japan."""
+    found = []
+    for token in sentence:
+        if token.i in covered or not _HYPHENS.search(token.text) or len(token.text) < 4:
+            continue
+        offset = token.idx
+        for match in re.finditer(r"[^-\u2013/]+", token.text):
+            record = kb.lookup(match.group())
+            if record is not None and record.type in ("GPE", "NORP"):
+                found.append(_Candidate(offset + match.start(), offset + match.end(), "KB",
+                                        "kb", record.type, record.name, record))
+    return found
+
+
+def _kb_candidates(
+    sentence: Span, spans: list[tuple[int, int, EntityRecord | None]], rules: _Rules
+) -> list[_Candidate]:
+    doc, found = sentence.doc, []
+    for start, end, record in spans:
+        if start < sentence.start or end > sentence.end:
+            continue
+        span = doc[start:end]
+        following = _next_word(doc, end)
+        if record is None or (
+            following is not None and following.i < sentence.end
+            and following.text in rules.agreement_heads
+        ):
+            # A technology or idiom; or a name that is part of an agreement's name.
+            stop = following.idx + len(following.text) if record is not None else span.end_char
+            found.append(_Candidate(span.start_char, stop, "KB", "suppress"))
+            continue
+        if record.type == "ORG" and following is not None and following.lower_ in _RESOLUTIONS:
+            stop = following.idx + len(following.text)
+            found.append(_Candidate(span.start_char, stop, "KB", "rule", "LAW",
+                                    f"{record.name} resolutions"))
+            continue
+        found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", record.type,
+                                record.name, record))
+    return found
+
+
+def _ner_candidates(
+    sentence: Span, kb: EntityKB, rules: _Rules, kb_spans: list[_Candidate]
+) -> list[_Candidate]:
+    found = []
+    for ent in sentence.ents:
+        mapped = LABEL_MAP.get(ent.label_)
+        if mapped is None:
+            continue
+        span = _clean_tokens(ent)
+        if span is None:
+            continue
+        if mapped == "PERSON":
+            span = _strip_titles(span, rules.titles)
+        candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _ner_candidate(label: str, mapped: str, span: Span, kb: EntityKB, rules: _Rules,
+                   kb_spans: list[_Candidate]) -> _Candidate | None:
+    text = span.text
+    if kb.is_non_entity(text) or span[-1].text in rules.agreement_heads:
+        return _Candidate(span.start_char, span.end_char, label, "suppress")
+    record = kb.lookup(text) or _government_of(text, kb)
+    if record is not None:
+        return _Candidate(span.start_char, span.end_char, label, "ner", record.type,
+                          record.name, record)
+    inner = [c for c in kb_spans if c.start >= span.start_char and c.end <= span.end_char]
+    rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
+    if _is_generic(rest, rules.generic):
+        return None  # "the U.S.-Japan Alliance": only the states inside are names
+    type_ = _unresolved_type(mapped, span, rules)
+    if type_ is None or not _looks_like_name(span):
+        return None
+    name = _display_name(span)
+    if type_ == "PERSON" and len(span) == 1 and kb.by_family_name(span.text) is None:
+        name = _shared_surname(span, rules) or name
+    return _Candidate(span.start_char, span.end_char, label, "ner", type_, name)
+
+
+def _shared_surname(span: Span, rules: _Rules) -> str | None:
+    """"Lawrence and Sallye Krause": the first given name shares the surname."""
+    doc, words = span.doc, []
+    i = span.end
+    while i < len(doc) and len(words) < 3:
+        if not doc[i].is_space:
+            words.append(doc[i])
+        i += 1
+    first_title_words = {title[0] for title in rules.titles}
+    if len(words) == 3 and words[0].lower_ == "and" and all(
+        _is_name_word(w) and w.is_alpha and w.lower_ not in rules.generic for w in words[1:]
+    ) and words[1].text not in first_title_words:
+        return f"{span.text} {words[2].text}"
+    return None
+
+
+def _government_of(text: str, kb: EntityKB) -> EntityRecord | None:
+    """"the Government of Japan", "the Japanese Government" -> the state."""
+    norm = normalize_surface(text)
+    for pattern in (r"^(?:government|govt\.?) of (?:the )?(.+)$", r"^(.+?) government$"):
+        match = re.match(pattern, norm, re.IGNORECASE)
+        if match:
+            record = kb.lookup(match.group(1))
+            if record is not None and record.type == "GPE":
+                return record
+    return None
+
+
+def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
+    """The contract type of a span the KB does not know; None to drop it."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words:
+        return None
+    has_digit = any(ch.isdigit() for ch in span.text)
+    if mapped == "NORP":
+        return None  # nationalities and groups are all in the KB
+    if mapped == "FAC":
+        return "ORG" if span[-1].text in rules.facility_heads else None
+    if mapped == "LAW":
+        return "LAW" if any(t.lower_ in _LAW_WORDS for t in words) else None
+    if has_digit and mapped not in ("EVENT",):
+        return None
+    if len(words) == 1 and (words[0].is_stop or words[0].text.islower()):
+        return None
+    if mapped == "WORK_OF_ART" and len(words) < 2:
+        return None
+    return mapped
+
+
+def _display_name(span: Span) -> str:
+    """The canonical form of an unresolved name: spaces folded, all-caps words title-cased."""
+    text = " ".join(span.text.split())
+    words = text.split()
+    if len(words) > 1 and all(w.isupper() for w in words if any(c.isalpha() for c in w)):
+        text = " ".join(w if is_acronym(w) and len(w) <= 3 else w.title() for w in words)
+    return text
+
+
+# ---------------------------------------------------------------- overlap
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping candidates: rules first, then longest; KB wins a tie."""
+    rank = {"rule": 0, "kb": 1, "suppress": 2, "ner": 3}
+    ordered = sorted(candidates, key=lambda c: (c.source != "rule", -c.length, rank[c.source]))
+    chosen: list[_Candidate] = []
+    for cand in ordered:
+        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+            chosen.append(cand)
+    return sorted((c for c in chosen if c.source != "suppress"), key=lambda c: c.start)
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def _mention(sentence: SentenceContext, cand: _Candidate) -> EntityMention:
+    doc_text = sentence.span.doc.text
+    record = cand.record
+    return EntityMention(
+        sentence_index=sentence.index,
+        start=sentence.doc_offset + cand.start,
+        end=sentence.doc_offset + cand.end,
+        text=doc_text[cand.start:cand.end],
+        label=cand.label,
+        name=cand.name,
+        type=cand.type,
+        wikidata_id=record.wikidata_id if record else "",
+        iso3=record.iso3 if record else "",
+        aliases=record.aliases if record else (),
+    )
+
+
+def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
+    """"Korea" is South Korea unless "North" comes right before it."""
+    if cand.record is None or cand.record.id != "south-korea":
+        return cand
+    before = sentence.doc.text[:cand.start].rstrip()
+    if before.endswith("North"):
+        north = kb.lookup("North Korea")
+        if north is not None:
+            return replace(cand, name=north.name, type=north.type, record=north)
+    return cand
+
+
+def _sentence_candidates(
+    sentence: SentenceContext, kb: EntityKB, rules: _Rules,
+    doc_spans: list[tuple[int, int, EntityRecord | None]],
+) -> list[_Candidate]:
+    span = sentence.span
+    kb_cands = _kb_candidates(span, doc_spans, rules)
+    if sentence.kind in HEADING_KINDS:
+        # Headings are typographic: only names the KB knows count there.
+        return _select(kb_cands)
+    covered = {i for s, e, _ in doc_spans for i in range(s, e)}
+    parts = _hyphen_parts(span, kb, covered)
+    known = [c for c in kb_cands if c.source == "kb"] + parts
+    candidates = [
+        *_coordinated(span, kb, rules), *_statutes(span), *kb_cands, *parts,
+        *_ner_candidates(span, kb, rules, known),
+    ]
+    return [_korea_fix(span, c, kb) for c in _select(candidates)]
+
+
+def extract_entities(
+    sentences: list[SentenceContext], meta: DocumentMeta, kb: EntityKB
+) -> list[EntityMention]:
+    """Entity mentions of one document, each resolved to a canonical name and type."""
+    if not sentences:
+        return []
+    rules = _Rules.of(kb)
+    gaz = _gazetteer(kb, sentences[0].span.doc.vocab)
+    doc_spans: dict[int, list[tuple[int, int, EntityRecord | None]]] = {}
+    mentions: list[EntityMention] = []
+    for sentence in sentences:
+        doc = sentence.span.doc
+        if id(doc) not in doc_spans:
+            doc_spans[id(doc)] = _gazetteer_spans(doc, gaz)
+        for cand in _sentence_candidates(sentence, kb, rules, doc_spans[id(doc)]):
+            mentions.append(_mention(sentence, cand))
+    mentions = _resolve_acronyms(mentions, sentences, kb)
+    return _resolve_people(mentions, kb, rules)
+
+
+# ---------------------------------------------------------------- document-level resolution
+
+
+def _initials_match(acronym: str, name: str) -> bool:
+    capitals = [ch for ch in name if ch.isupper()]
+    letters = [ch for ch in acronym if ch.isupper()]
+    it = iter(capitals)
+    return bool(letters) and (all(ch in it for ch in letters) or letters[0] == name[:1])
+
+
+def _resolve_acronyms(
+    mentions: list[EntityMention], sentences: list[SentenceContext], kb: EntityKB
+) -> list[EntityMention]:
+    """"Nuclear Consultative Group (NCG)": later "NCG" is the same entity."""
+    if not mentions:
+        return mentions
+    defined: dict[str, EntityMention] = {}
+    by_sentence = {s.index: s for s in sentences}
+    for m in mentions:
+        sentence = by_sentence[m.sentence_index]
+        tail = sentence.span.doc.text[m.end - sentence.doc_offset:]
+        match = re.match(r"\s*\(([A-Z][A-Za-z0-9&.\-]{1,11})\)", tail)
+        if match and _initials_match(match.group(1), m.name) and not kb.lookup(match.group(1)):
+            defined.setdefault(match.group(1), m)
+    if not defined:
+        return mentions
+    spans = {(m.start, m.end) for m in mentions}
+    out = [_as_defined(m, defined) for m in mentions]
+    for sentence in sentences:
+        for token in sentence.span:
+            long_form = defined.get(token.text)
+            start = sentence.doc_offset + token.idx
+            end = start + len(token.text)
+            if long_form is None or any(s < end and start < e for s, e in spans):
+                continue
+            out.append(replace(long_form, sentence_index=sentence.index, start=start, end=end,
+                               text=token.text, label="ACRONYM"))
+            spans.add((start, end))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _as_defined(m: EntityMention, defined: dict[str, EntityMention]) -> EntityMention:
+    long_form = defined.get(m.text)
+    if long_form is None or m.name == long_form.name:
+        return m
+    return replace(m, name=long_form.name, type=long_form.type, wikidata_id=long_form.wikidata_id,
+                   iso3=long_form.iso3, aliases=long_form.aliases)
+
+
+def _family_of(name: str, kb: EntityKB) -> str:
+    for family, records in kb.family_names.items():
+        if any(r.name == name for r in records):
+            return family
+    return name.split()[-1].casefold()
+
+
+def _resolve_people(
+    mentions: list[EntityMention], kb: EntityKB, rules: _Rules
+) -> list[EntityMention]:
+    """A surname alone is the full name used for the same person in the document."""
+    full: dict[str, set[str]] = {}
+    info: dict[str, EntityMention] = {}
+    mentions = _people_named_like_orgs(mentions, kb, rules)
+    for m in mentions:
+        if m.type == "PERSON" and len(m.name.split()) > 1:
+            family = _family_of(m.name, kb)
+            full.setdefault(family, set()).add(m.name)
+            if m.name not in info or len(m.name) > len(info[m.name].name):
+                info[m.name] = m
+    out = []
+    for m in mentions:
+        if len(m.name.split()) != 1 or m.type not in ("PERSON", "ORG", "GPE") or (
+            m.type != "PERSON" and kb.lookup(m.name) is not None
+        ):
+            out.append(m)
+            continue
+        names = full.get(m.name.casefold(), set())
+        if len(names) == 1:
+            target = info[next(iter(names))]
+            out.append(replace(m, name=target.name, type="PERSON", wikidata_id=target.wikidata_id,
+                               iso3="", aliases=target.aliases))
+            continue
+        record = kb.by_family_name(m.name)
+        if record is not None:
+            out.append(replace(m, name=record.name, type="PERSON",
+                               wikidata_id=record.wikidata_id, aliases=record.aliases))
+            continue
+        out.append(m)
+    return out
+
+
+def _people_named_like_orgs(
+    mentions: list[EntityMention], kb: EntityKB, rules: _Rules
+) -> list[EntityMention]:
+    """"Tarun Chhabra" tagged ORG, later "Chhabra" alone: a person, not an organization.
+
+    Organizations are not referred to by their last word; people are.
+    """
+    singles = {m.name for m in mentions if len(m.name.split()) == 1}
+    out = []
+    for m in mentions:
+        words = m.name.split()
+        if (
+            m.type in ("ORG", "GPE") and kb.lookup(m.name) is None and 2 <= len(words) <= 3
+            and words[-1] in singles
+            and all(w.isalpha() and w[0].isupper() and w.lower() not in rules.generic
+                    for w in words)
+        ):
+            m = replace(m, type="PERSON")
+        out.append(m)
+    return out
+
+
+def canonical_key(mention: EntityMention) -> tuple[str, str]:
+    """(type, folded canonical name): mentions with one key are one entity row."""
+    return mention.type, normalize_surface(mention.name).replace(".", "").casefold()
