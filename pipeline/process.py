@@ -11,7 +11,7 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline.ingest.reader import ReadResult, read_document
-from pipeline.model import DocumentExtraction, DocumentMeta, SentenceContext
+from pipeline.model import Block, DocumentExtraction, DocumentMeta, SentenceContext
 from pipeline.segment import segment
 
 
@@ -58,8 +58,19 @@ def read_and_segment(
     read = read_document(path, max_bytes=max_bytes) if max_bytes else read_document(path)
     doc_id = meta.doc_id if meta else path.stem
     full_meta = meta_from_front_matter(doc_id, read.front_matter, read.media_type, meta)
+    if not full_meta.title:
+        full_meta = replace(full_meta, title=_title_from_blocks(read.blocks))
     text, sentences = segment(read.blocks, nlp)
     return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))
+
+
+def _title_from_blocks(blocks: list[Block]) -> str:
+    """A document without metadata is titled by its title block, else its first heading."""
+    for kind in ("title", "heading"):
+        for block in blocks:
+            if block.kind == kind:
+                return block.text
+    return ""
 
 
 def _text(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.model import Block, SentenceContext
 
@@ -21,6 +22,14 @@ def assemble_text(blocks: Sequence[Block]) -> tuple[str, list[int]]:
     return BLOCK_SEPARATOR.join(block.text for block in blocks), offsets
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, cached: spaCy rebuilds it from the tokens on every access."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def segment(
     blocks: Sequence[Block], nlp: Language, *, batch_size: int = 64, n_process: int = 1
 ) -> tuple[str, list[SentenceContext]]:
@@ -33,6 +42,7 @@ def segment(
     docs = nlp.pipe((block.text for block in blocks), batch_size=batch_size, n_process=n_process)
     sentences: list[SentenceContext] = []
     for block, offset, doc in zip(blocks, offsets, docs, strict=True):
+        doc.user_data["text"] = block.text
         spans: Iterable = [doc[:]] if block.kind in ("heading", "title") else doc.sents
         for span in spans:
             span = _trim(span)

@@ -23,6 +23,7 @@ from spacy.vocab import Vocab
 
 from pipeline.kb_entities import EntityKB, EntityRecord, is_acronym, normalize_surface
 from pipeline.model import DocumentMeta, EntityMention, SentenceContext
+from pipeline.segment import doc_text
 
 LABEL_MAP = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
@@ -278,7 +279,7 @@ def _statutes(sentence: Span) -> list[_Candidate]:
     """
     return [
         _Candidate(m.start(), m.end(), "LAW", "rule", "LAW", " ".join(m.group().split()))
-        for m in _STATUTE.finditer(sentence.doc.text)
+        for m in _STATUTE.finditer(doc_text(sentence.doc))
         if sentence.start_char <= m.start() < sentence.end_char
     ]
 
@@ -442,13 +443,13 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _mention(sentence: SentenceContext, cand: _Candidate) -> EntityMention:
-    doc_text = sentence.span.doc.text
+    text = doc_text(sentence.span.doc)
     record = cand.record
     return EntityMention(
         sentence_index=sentence.index,
         start=sentence.doc_offset + cand.start,
         end=sentence.doc_offset + cand.end,
-        text=doc_text[cand.start:cand.end],
+        text=text[cand.start:cand.end],
         label=cand.label,
         name=cand.name,
         type=cand.type,
@@ -462,7 +463,7 @@ def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
     """"Korea" is South Korea unless "North" comes right before it."""
     if cand.record is None or cand.record.id != "south-korea":
         return cand
-    before = sentence.doc.text[:cand.start].rstrip()
+    before = doc_text(sentence.doc)[:cand.start].rstrip()
     if before.endswith("North"):
         north = kb.lookup("North Korea")
         if north is not None:
@@ -529,7 +530,7 @@ def _resolve_acronyms(
     by_sentence = {s.index: s for s in sentences}
     for m in mentions:
         sentence = by_sentence[m.sentence_index]
-        tail = sentence.span.doc.text[m.end - sentence.doc_offset:]
+        tail = doc_text(sentence.span.doc)[m.end - sentence.doc_offset:]
         match = re.match(r"\s*\(([A-Z][A-Za-z0-9&.\-]{1,11})\)", tail)
         if match and _initials_match(match.group(1), m.name) and not kb.lookup(match.group(1)):
             defined.setdefault(match.group(1), m)
