@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import math
+import os
+from typing import Any
+
 from prefect import flow, get_run_logger, task
 
 from flows.ingest import plan_inputs
 from flows.options import settings_from
-from pipeline.run import Outcome, extract_items, fingerprint
+from pipeline.run import Outcome, WorkItem, extract_items, fingerprint, partition_items
+
+MAX_BATCH_DOCS = 50
 
 
 @task(name="extract-batch")
-def extract_batch(items: list, options: dict, plan_fingerprint: dict, registered: dict) -> list[Outcome]:
+def extract_batch(
+    items: list[WorkItem], options: dict[str, Any], plan_fingerprint: dict, registered: dict
+) -> list[Outcome]:
     settings = settings_from(**options)
     outcomes = extract_items(items, settings, plan_fingerprint, registered)
-    # The records travel through the cache; only the outcome summary returns.
+    # Records travel through the content-addressed cache; only a summary returns.
     return [Outcome(o.doc_id, o.status, None, o.error, o.seconds) for o in outcomes]
+
+
+def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
+    """Enough batches to keep every worker busy, few enough that task overhead stays small."""
+    if not items:
+        return []
+    size = max(1, min(MAX_BATCH_DOCS, math.ceil(len(items) / (2 * max(1, workers)))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @flow(name="extract")
@@ -27,18 +43,23 @@ def extract(
     n_process: int | None = None,
     plan_fingerprint: dict | None = None,
 ) -> list[Outcome]:
-    """Extract every planned document into the record cache."""
+    """Extract every planned document into the record cache; cached ones cost nothing."""
     options = {"registry": registry, "raw": raw, "input_dir": input_dir, "only": only,
-               "use_cache": use_cache, "n_process": n_process}
+               "use_cache": use_cache}  # fmt: skip
     settings = settings_from(**options)
     plan = plan_inputs(registry=registry, raw=raw, input_dir=input_dir, only=only)
     plan_fingerprint = plan_fingerprint or fingerprint(plan)
-    size = settings.batch_docs
-    batches = [plan.items[i : i + size] for i in range(0, len(plan.items), size)]
-    futures = [extract_batch.submit(b, options, plan_fingerprint, plan.registered) for b in batches]
-    outcomes = [outcome for future in futures for outcome in future.result()]
+    cached, pending = partition_items(plan.items, settings, plan_fingerprint)
+    workers = n_process or settings.n_process or os.cpu_count() or 1
+    futures = [
+        extract_batch.submit(batch, options, plan_fingerprint, plan.registered)
+        for batch in batches(pending, workers)
+    ]
+    outcomes = [Outcome(item.doc_id, "cached") for item in cached]
+    outcomes += [outcome for future in futures for outcome in future.result()]
     logger = get_run_logger()
     for outcome in outcomes:
         if outcome.status == "failed":
             logger.error("%s", outcome.error)
-    return outcomes
+    order = {item.doc_id: n for n, item in enumerate(plan.items)}
+    return sorted(outcomes, key=lambda o: order[o.doc_id])

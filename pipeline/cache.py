@@ -42,6 +42,9 @@ class RecordCache:
         except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
             return None  # absent or torn by a crash: recompute
 
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
     def put(self, key: str, record: dict[str, Any]) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -51,15 +51,23 @@ def meta_from_front_matter(
     return replace(base, media_type=base.media_type or media_type, **merged)
 
 
-def read_and_segment(
-    path: Path, nlp: Language, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
-) -> SegmentedDocument:
-    """The document's published text and its sentences (no extraction yet)."""
+def read_source(
+    path: Path, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
+) -> tuple[ReadResult, DocumentMeta]:
+    """A file's blocks and its metadata (registry first, then front matter, then headings)."""
     read = read_document(path, max_bytes=max_bytes) if max_bytes else read_document(path)
     doc_id = meta.doc_id if meta else path.stem
     full_meta = meta_from_front_matter(doc_id, read.front_matter, read.media_type, meta)
     if not full_meta.title:
         full_meta = replace(full_meta, title=_title_from_blocks(read.blocks))
+    return read, full_meta
+
+
+def read_and_segment(
+    path: Path, nlp: Language, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
+) -> SegmentedDocument:
+    """The document's published text and its sentences (no extraction yet)."""
+    read, full_meta = read_source(path, meta, max_bytes=max_bytes)
     text, sentences = segment(read.blocks, nlp)
     return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))
 
@@ -87,18 +95,13 @@ def _iso(value: Any) -> str:
     return "-".join(part for part in match.groups() if part) if match else ""
 
 
-def extract_document(
-    path: Path,
-    nlp: Language,
-    meta: DocumentMeta,
-    registered: dict[str, str],
-    *,
-    max_bytes: int | None = None,
-) -> tuple[DocumentExtraction, ReadResult, dict[int, str]]:
-    """Read, segment and run every extractor on one document.
+def run_extractors(
+    meta: DocumentMeta, text: str, sentences: list[SentenceContext], registered: dict[str, str]
+) -> tuple[DocumentExtraction, dict[int, str]]:
+    """Every extractor over one segmented document.
 
-    Returns the extraction, what the reader reported (pages, warnings) and the
-    links from date rows to the treaties their sentences are about.
+    Returns the extraction and the links from date rows (by index) to the
+    treaties their sentences are about.
     """
     from pipeline.extract.citations import extract_citations
     from pipeline.extract.dates import extract_dates
@@ -108,21 +111,34 @@ def extract_document(
     from pipeline.kb_entities import load_entity_kb
     from pipeline.kb_treaties import load_treaty_kb
 
-    segmented = read_and_segment(path, nlp, meta, max_bytes=max_bytes)
-    sentences, full_meta = segmented.sentences, segmented.meta
-    entities = extract_entities(sentences, full_meta, load_entity_kb())
-    dates = extract_dates(sentences, full_meta)
-    treaties = extract_treaties(sentences, full_meta, load_treaty_kb(), entities, dates)
-    links = link_dates_to_treaties(dates, treaties)
-    cited = {doc_id: title for doc_id, title in registered.items() if doc_id != full_meta.doc_id}
+    entities = extract_entities(sentences, meta, load_entity_kb())
+    dates = extract_dates(sentences, meta)
+    treaties = extract_treaties(sentences, meta, load_treaty_kb(), entities, dates)
+    cited = {doc_id: title for doc_id, title in registered.items() if doc_id != meta.doc_id}
     extraction = DocumentExtraction(
-        meta=full_meta,
-        text=segmented.text,
+        meta=meta,
+        text=text,
         sentences=sentences,
         entities=entities,
         dates=dates,
         treaties=treaties,
-        recommendations=extract_recommendations(sentences, full_meta, entities),
-        citations=extract_citations(sentences, full_meta, cited),
+        recommendations=extract_recommendations(sentences, meta, entities),
+        citations=extract_citations(sentences, meta, cited),
+    )
+    return extraction, link_dates_to_treaties(dates, treaties)
+
+
+def extract_document(
+    path: Path,
+    nlp: Language,
+    meta: DocumentMeta,
+    registered: dict[str, str],
+    *,
+    max_bytes: int | None = None,
+) -> tuple[DocumentExtraction, ReadResult, dict[int, str]]:
+    """Read, segment and run every extractor on one document."""
+    segmented = read_and_segment(path, nlp, meta, max_bytes=max_bytes)
+    extraction, links = run_extractors(
+        segmented.meta, segmented.text, segmented.sentences, registered
     )
     return extraction, segmented.read, links

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.cache import RecordCache, record_key, sha256_file
 from pipeline.config import Settings
-from pipeline.errors import BriefdataError, IngestError, ModelNotInstalledError, RegistryError
+from pipeline.errors import BriefdataError, IngestError, RegistryError
 from pipeline.ingest.reader import MEDIA_TYPES
 from pipeline.model import DocumentMeta
 from pipeline.registry import load_registry, resolve_in
@@ -185,51 +185,91 @@ def fingerprint(plan: Plan) -> dict[str, Any]:
 def extract_items(
     items: list[WorkItem], settings: Settings, plan_fingerprint: dict[str, Any], registered: dict[str, str]
 ) -> list[Outcome]:
-    """Each document's record, from the cache when its key is known, else extracted."""
+    """Each document's record, from the cache when its key is known, else extracted.
+
+    Documents are parsed a chunk at a time through one spaCy stream, and each
+    record goes to the cache as soon as it is made, so memory stays flat.
+    """
     cache = RecordCache(settings.cache)
-    outcomes: list[Outcome] = []
+    outcomes: dict[str, Outcome] = {}
+    pending: list[WorkItem] = []
     for item in items:
-        key = _item_key(item, plan_fingerprint)
-        cached = cache.get(key) if settings.use_cache else None
+        cached = cache.get(item_key(item, plan_fingerprint)) if settings.use_cache else None
         if cached is not None:
-            outcomes.append(Outcome(item.doc_id, "cached", cached))
-            continue
-        started = time.perf_counter()
+            outcomes[item.doc_id] = Outcome(item.doc_id, "cached", cached)
+        else:
+            pending.append(item)
+    for start in range(0, len(pending), CHUNK_DOCS):
+        chunk = pending[start : start + CHUNK_DOCS]
+        for outcome in _extract_chunk(chunk, settings, plan_fingerprint, registered, cache):
+            outcomes[outcome.doc_id] = outcome
+    return [outcomes[item.doc_id] for item in items]
+
+
+CHUNK_DOCS = 25
+
+
+def _extract_chunk(
+    items: list[WorkItem],
+    settings: Settings,
+    plan_fingerprint: dict[str, Any],
+    registered: dict[str, str],
+    cache: RecordCache,
+) -> list[Outcome]:
+    from pipeline.nlp import load_nlp
+    from pipeline.process import read_source, run_extractors
+    from pipeline.segment import segment_many
+    from pipeline.tables import document_record
+
+    outcomes: list[Outcome] = []
+    readable = []
+    for item in items:
         try:
-            record = extract_record(item, settings, registered)
-        except ModelNotInstalledError:
-            raise
+            read, meta = read_source(item.path, item.meta, max_bytes=settings.max_bytes)
         except IngestError as error:
             outcomes.append(Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}"))
             continue
-        except Exception as error:
-            outcomes.append(
-                Outcome(item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}")
-            )
+        except Exception as error:  # noqa: BLE001 - one bad document must not stop the run
+            outcomes.append(_crash(item, error))
             continue
-        cache.put(key, record)
+        readable.append((item, read, meta))
+    if not readable:
+        return outcomes
+    segmented = segment_many([read.blocks for _, read, _ in readable], load_nlp())
+    for (item, read, meta), (text, sentences) in zip(readable, segmented, strict=True):
+        started = time.perf_counter()
+        try:
+            extraction, links = run_extractors(meta, text, sentences, registered)
+            record = document_record(extraction, sha256=item.sha256, pages=read.pages, treaty_links=links)
+        except Exception as error:  # noqa: BLE001 - an extractor bug must not stop the run
+            outcomes.append(_crash(item, error))
+            continue
+        record["text"] = text
+        record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
+        record["page_stats"] = read.page_stats
+        cache.put(item_key(item, plan_fingerprint), record)
         outcomes.append(Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started))
     return outcomes
 
 
-def _item_key(item: WorkItem, plan_fingerprint: dict[str, Any]) -> str:
+def _crash(item: WorkItem, error: Exception) -> Outcome:
+    return Outcome(item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}")
+
+
+def item_key(item: WorkItem, plan_fingerprint: dict[str, Any]) -> str:
     return record_key(item.sha256, {**plan_fingerprint, "meta": asdict(item.meta)})
 
 
-def extract_record(item: WorkItem, settings: Settings, registered: dict[str, str]) -> dict[str, Any]:
-    from pipeline.nlp import load_nlp
-    from pipeline.process import extract_document
-
-    extraction, read, links = extract_document(
-        item.path, load_nlp(), item.meta, registered, max_bytes=settings.max_bytes
-    )
-    from pipeline.tables import document_record
-
-    record = document_record(extraction, sha256=item.sha256, pages=read.pages, treaty_links=links)
-    record["text"] = extraction.text
-    record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
-    record["page_stats"] = read.page_stats
-    return record
+def partition_items(
+    items: list[WorkItem], settings: Settings, plan_fingerprint: dict[str, Any]
+) -> tuple[list[WorkItem], list[WorkItem]]:
+    """(cached, pending): which documents already have a record for this fingerprint."""
+    if not settings.use_cache:
+        return [], list(items)
+    cache = RecordCache(settings.cache)
+    cached = [item for item in items if cache.has(item_key(item, plan_fingerprint))]
+    known = {item.doc_id for item in cached}
+    return cached, [item for item in items if item.doc_id not in known]
 
 
 # --- assembly -----------------------------------------------------------------------------
@@ -316,7 +356,7 @@ def load_records(
         if item.doc_id in failed:
             outcomes.append(failed[item.doc_id])
             continue
-        record = cache.get(_item_key(item, plan_fingerprint))
+        record = cache.get(item_key(item, plan_fingerprint))
         if record is None:
             outcomes.append(
                 Outcome(item.doc_id, "failed", error=f"{item.display_path}: not extracted (run extract first)")

@@ -31,34 +31,46 @@ def doc_text(doc: Doc) -> str:
 
 
 def segment(
-    blocks: Sequence[Block], nlp: Language, *, batch_size: int = 64, n_process: int = 1
+    blocks: Sequence[Block], nlp: Language, *, batch_size: int = 64
 ) -> tuple[str, list[SentenceContext]]:
-    """Parse every block with spaCy and split it into sentences.
+    """Parse one document's blocks with spaCy and split them into sentences."""
+    return segment_many([blocks], nlp, batch_size=batch_size)[0]
+
+
+def segment_many(
+    documents: Sequence[Sequence[Block]], nlp: Language, *, batch_size: int = 256
+) -> list[tuple[str, list[SentenceContext]]]:
+    """Texts and sentences of many documents, through one `nlp.pipe` stream.
 
     Headings and titles are one sentence each: the statistical sentence
     splitter has no business inside a heading.
     """
-    text, offsets = assemble_text(blocks)
-    docs = nlp.pipe((block.text for block in blocks), batch_size=batch_size, n_process=n_process)
-    sentences: list[SentenceContext] = []
-    for block, offset, doc in zip(blocks, offsets, docs, strict=True):
-        doc.user_data["text"] = block.text
-        spans: Iterable = [doc[:]] if block.kind in ("heading", "title") else doc.sents
-        for span in spans:
-            span = _trim(span)
-            if span is None:
-                continue
-            sentences.append(
-                SentenceContext(
-                    index=len(sentences),
-                    span=span,
-                    doc_offset=offset,
-                    section=block.section,
-                    kind=block.kind,
-                    page=block.page,
+    texts = [block.text for blocks in documents for block in blocks]
+    docs = iter(nlp.pipe(texts, batch_size=batch_size))
+    results = []
+    for blocks in documents:
+        text, offsets = assemble_text(blocks)
+        sentences: list[SentenceContext] = []
+        for block, offset in zip(blocks, offsets, strict=True):
+            doc = next(docs)
+            doc.user_data["text"] = block.text
+            spans: Iterable = [doc[:]] if block.kind in ("heading", "title") else doc.sents
+            for span in spans:
+                span = _trim(span)
+                if span is None:
+                    continue
+                sentences.append(
+                    SentenceContext(
+                        index=len(sentences),
+                        span=span,
+                        doc_offset=offset,
+                        section=block.section,
+                        kind=block.kind,
+                        page=block.page,
+                    )
                 )
-            )
-    return text, sentences
+        results.append((text, sentences))
+    return results
 
 
 def _trim(span):

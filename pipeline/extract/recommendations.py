@@ -1,0 +1,730 @@
+"""Recommendations: sentences or clauses that prescribe an action for an actor.
+
+Detection works on token tags and lemmas (spaCy `Matcher`), since the pipeline
+runs without a dependency parser. A cue is a prescriptive modal (should, must,
+ought to, need to, shall; could/can only in an action sense) or a reporting
+verb of proposal (recommend, suggest, propose, urge, encourage, call on/for).
+Each cue is validated against its context (questions, conditionals, perfect
+"should have", relative clauses, negated capability, evidence "suggests"),
+cues of one sentence are grouped into clauses, and every clause is credited to
+a proposer: a person a reporting verb credits, the lead-in of a statute
+("The Congress declares that"), or the document's author or issuing governments.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher
+from spacy.tokens import Span, Token
+from spacy.vocab import Vocab
+
+from pipeline.model import DocumentMeta, EntityMention, Recommendation, SentenceContext
+from pipeline.segment import doc_text
+
+# How many sentences after crediting a proposal a bare "could"/"can" still reports it.
+CONTEXT_WINDOW = 4
+
+TOPICS = ("ai", "telecom", "infrastructure", "trade", "defense", "technology", "alliance")
+
+# Keyword lists per topic, matched on lower-cased text at word boundaries.
+_TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "ai": ("artificial intelligence", "ai", "machine learning"),
+    "telecom": (
+        "5g", "telecommunications?", "telecoms?", "open ran", "o-ran", "wireless", "spectrum",
+        "broadband", "6g",
+    ),
+    "infrastructure": (
+        "infrastructure", "belt and road", "one belt one road", "bri", "ports?", "railways?",
+        "financing", "connectivity projects?", "large projects?",
+    ),
+    "trade": (
+        "trade", "tariffs?", "free trade agreements?", "ftas?", "exports?", "imports?",
+        "market access", "wto",
+    ),
+    "defense": (
+        "military", "militaries", "deterrence", "nuclear", "missiles?", "troops", "forces",
+        "denucleari[sz]ation", "defen[cs]e", "weapons?", "nonproliferation", "proliferation",
+        "armed", "security council",
+    ),
+    "technology": (
+        "technolog(?:y|ies)", "technical", "semi-?conductors?", "cyber\\w*", "quantum",
+        "biotechnology", "supply chains?", "innovation",
+    ),
+    "alliance": (
+        "alliances?", "allies", "allied", "trilateral", "bilateral", "partnerships?",
+        "partners", "cooperation", "cooperative", "policy toward", "relations", "relationship",
+    ),
+}
+_TOPIC_PATTERNS = {
+    topic: re.compile(r"\b(?:" + "|".join(words) + r")\b")
+    for topic, words in _TOPIC_KEYWORDS.items()
+}
+# A heading names the subject of its section, but "alliance" words in headings are
+# frequent and vague ("policy toward Korea"), so they count less than specific topics.
+_HEADING_WEIGHT = {"alliance": 1.0}
+_DEFAULT_HEADING_WEIGHT = 2.0
+
+_MODAL_MODALITY = {
+    "should": "should", "ought": "should", "need": "should", "must": "must",
+    "shall": "must", "could": "could", "can": "can",
+}  # fmt: skip
+_REPORT_MODALITY = {
+    "recommend": "recommend", "urge": "recommend", "encourage": "recommend",
+    "call": "recommend", "suggest": "suggest", "propose": "suggest",
+}  # fmt: skip
+# Verbs that credit a statement to someone without themselves proposing anything.
+_CREDIT_LEMMAS = frozenset({
+    "note", "argue", "say", "write", "observe", "contend", "explain", "stress", "emphasize",
+    "maintain", "point", "warn", "conclude", "insist",
+})  # fmt: skip
+# Subjects of "suggest" in its evidential sense ("the data suggest that ...").
+_EVIDENCE_NOUNS = frozenset({
+    "datum", "data", "evidence", "result", "finding", "research", "poll", "survey", "number",
+    "figure", "trend", "history", "experience", "sign", "this", "that", "it", "which", "what",
+    "paper", "piece",
+})  # fmt: skip
+_WORK_NOUNS = frozenset({
+    "contribution", "report", "study", "paper", "chapter", "analysis", "essay", "article",
+    "brief", "memo", "book", "proposal", "testimony",
+})  # fmt: skip
+_CONDITIONAL = frozenset({"if", "unless", "whether", "lest", "whenever"})
+_SHALL_BOILERPLATE = frozenset({"mean", "include", "apply", "construe", "take", "cease"})
+_CAPABILITY_ACTIONS = frozenset({"help", "do"})
+# Verbs after could/can that describe a state or an outcome rather than an action.
+_STATIVE = frozenset({
+    "be", "have", "include", "mean", "seem", "appear", "become", "remain", "contain", "cost",
+    "reach", "exceed", "range", "vary", "result", "lead", "cause", "affect", "save", "find",
+    "get", "see", "feel", "know",
+})  # fmt: skip
+_AUTHOR_VOICE = frozenset({"we", "i", "our", "my", "us", "me"})
+_FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "--"})
+_ACTOR_TYPES = frozenset({"GPE", "ORG", "NORP", "PERSON"})
+_JOINT_TITLE = re.compile(r"\b(joint|declaration|communiqu[eé])\b", re.IGNORECASE)
+_STATUTE_TITLE = re.compile(r"^\s*(title\s+\d+|§|sec\.?\s*\d)", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"\b(?:sense of (?:the )?(?P<sense>[A-Z][\w .]+?)\s+that|"
+    r"(?P<decl>[A-Z][\w .]+?)\s+(?:declares|finds|resolves)\s+that)\s*[:,]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One validated recommendation cue inside a sentence (span-relative token indices)."""
+
+    start: int  # first token of the cue
+    end: int  # one past its last token
+    modality: str
+    reporting: bool  # a reporting verb (recommend, suggest, ...) rather than a modal
+
+
+# ---------------------------------------------------------------- matcher
+
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def _matcher(vocab: Vocab) -> Matcher:
+    """Token patterns for every cue, built once per vocabulary."""
+    key = id(vocab)
+    if key not in _MATCHERS:
+        matcher = Matcher(vocab)
+        verb = {"IN": ["VERB", "AUX"]}
+        matcher.add("MODAL", [[{"LOWER": {"IN": ["should", "must", "shall", "could", "can"]},
+                                "TAG": "MD"}]])
+        matcher.add("OUGHT", [[{"LOWER": "ought"}, {"LOWER": "to"}]])
+        matcher.add("NEED", [[{"LEMMA": "need", "POS": verb}, {"LOWER": "to"},
+                              {"TAG": "VB"}]])
+        matcher.add("REPORT", [[{"LEMMA": {"IN": ["recommend", "suggest", "propose", "urge",
+                                                   "encourage"]},
+                                 "POS": "VERB"}]])
+        matcher.add("CALL", [[{"LEMMA": "call", "POS": "VERB"},
+                              {"LOWER": {"IN": ["on", "upon", "for"]}}]])
+        _MATCHERS[key] = matcher
+    return _MATCHERS[key]
+
+
+# ---------------------------------------------------------------- cue validation
+
+
+def _next_content(span: Span, i: int) -> tuple[int, bool]:
+    """Index of the first token after `i` that is not an adverb; whether "not" was skipped."""
+    negated = False
+    j = i + 1
+    while j < len(span) and (span[j].pos_ in ("ADV", "PART") and span[j].lower_ != "to"):
+        if span[j].lower_ in ("not", "n't", "never"):
+            negated = True
+        j += 1
+    return j, negated
+
+
+def _previous_content(span: Span, i: int) -> Token | None:
+    """The nearest token before `i` that is not an adverb."""
+    j = i - 1
+    while j >= 0 and span[j].pos_ == "ADV":
+        j -= 1
+    return span[j] if j >= 0 else None
+
+
+def _clause_start(span: Span, i: int) -> int:
+    """First token of the clause holding token `i` (after the last break before it)."""
+    j = i - 1
+    while j >= 0 and span[j].text not in _CLAUSE_BREAKS:
+        j -= 1
+    return j + 1
+
+
+def _in_conditional(span: Span, i: int) -> bool:
+    return any(t.lower_ in _CONDITIONAL for t in span[_clause_start(span, i) : i])
+
+
+def _is_perfect(span: Span, j: int) -> bool:
+    """`j` starts "have" + past participle: a hypothetical past ("should have done")."""
+    return (
+        j + 1 < len(span)
+        and span[j].lemma_ == "have"
+        and span[j + 1].tag_ == "VBN"
+    )
+
+
+def _valid_modal(span: Span, i: int, in_context: bool) -> bool:
+    """Is the modal at `i` prescriptive? `in_context`: inside a reported or declared proposal."""
+    word = span[i].lower_  # "can't" tokenizes as "ca" + "n't" and never matches
+    j, negated = _next_content(span, i)
+    if j >= len(span) or _in_conditional(span, i) or span[j].pos_ not in ("VERB", "AUX"):
+        return False  # elliptical "as they should." has nothing to prescribe
+    verb = span[j]
+    if word in ("should", "must", "shall"):
+        if _is_perfect(span, j):
+            return False
+        boilerplate = verb.lemma_ in _SHALL_BOILERPLATE or (
+            verb.lemma_ == "be" and j + 1 < len(span) and span[j + 1].lemma_ in _SHALL_BOILERPLATE
+        )
+        return not (word == "shall" and boilerplate)
+    # could / can: negated or perfect forms are past ability or epistemic, never advice.
+    if negated or verb.lemma_ == "have":
+        return False
+    previous = _previous_content(span, i)
+    if previous is not None and previous.tag_ in ("WDT", "WP"):
+        return False  # a relative clause describes a capability ("which can strengthen")
+    clause = span[_clause_start(span, i) :]
+    if any(t.lower_ in _CONDITIONAL for t in clause) or any(
+        t.tag_ == "VBD" for t in span[_clause_start(span, i) : i]
+    ):
+        return False  # "can only happen if ...", "he thought he could weaken"
+    if verb.lemma_ in _CAPABILITY_ACTIONS and _acting_subject(span, i):
+        following = span[j + 1].lower_ if j + 1 < len(span) else ""
+        return verb.lemma_ == "help" or following == "more"  # "could help by", "can do more"
+    if previous is not None and previous.lower_ == "more" and verb.lemma_ == "be":
+        return True  # "more could be done"
+    return in_context and verb.lemma_ not in _STATIVE
+
+
+def _acting_subject(span: Span, i: int) -> bool:
+    """Is the word before the modal at `i` a named actor or a personal pronoun subject,
+    and not the gap of a relative or wh-clause ("the work we can do")?"""
+    previous = _previous_content(span, i)
+    if previous is None:
+        return False
+    if previous.ent_type_ not in _ACTOR_TYPES and previous.lower_ not in ("we", "they", "you"):
+        return False
+    k = previous.i - span.start - 1
+    before = span[k] if k >= 0 else None
+    return before is None or before.tag_ not in ("WDT", "WP", "WRB", "NN", "NNS", "DT", "IN")
+
+
+def _valid_need(span: Span, i: int) -> bool:
+    """"need to" as an obligation, not a past fact or a relative clause ("tools they need to")."""
+    token = span[i]
+    previous = span[i - 1] if i > 0 else None
+    if token.tag_ == "VBD" or (previous is not None and previous.tag_ in ("WDT", "WP")):
+        return False  # a past fact, or a relative clause ("what needs to be said")
+    if token.tag_ == "VBN":
+        return previous is not None and previous.lemma_ == "be"
+    if previous is not None and previous.tag_ in ("PRP", "NNP", "NNPS", "NN", "NNS"):
+        before = span[i - 2] if i > 1 else None
+        if before is not None and (before.tag_ in ("WDT", "WP", "NN", "NNS") or
+                                   (before.lower_ == "that" and previous.tag_ == "PRP")):
+            return False
+    return True
+
+
+def _valid_report(span: Span, i: int, end: int) -> bool:
+    """Is the reporting verb at `i` a proposal (not evidential, purposive or adjectival)?"""
+    token = span[i]
+    previous = _previous_content(span, i)
+    following = span[end] if end < len(span) else None
+    if previous is not None:
+        if previous.tag_ == "MD" and previous.lower_ in ("might", "may", "would", "could"):
+            return False
+        if previous.tag_ in ("WDT", "WP"):
+            return False  # "policies that encourage investment" describes them
+        if previous.lower_ == "to":
+            before = _previous_content(span, previous.i - span.start)
+            if before is None or before.lemma_ != "continue":
+                return False  # purposive "designed to encourage"
+        if previous.lower_ == "as" and token.tag_ == "VBN":
+            return False  # "as called for in the Act"
+        if previous.lemma_ in ("be", "get") and token.lemma_ in ("encourage", "suggest"):
+            return False  # "we are encouraged by"
+    if token.tag_ == "VBN" and following is not None and following.pos_ == "NOUN":
+        return False  # "the proposed rule", "recommended dose"
+    if token.tag_ == "VBN" and previous is not None and previous.pos_ in ("NOUN", "PROPN"):
+        return False  # "the resolution proposed by Mexico" describes it
+    if token.lemma_ == "encourage" and not _actor_subject(span, i):
+        return False  # "these conferences encourage reporting" describes a programme
+    if token.lemma_ == "suggest":
+        if following is None or following.is_punct:
+            return False  # "as the signed pieces of paper might suggest"
+        if previous is not None and previous.lemma_.lower() in _EVIDENCE_NOUNS:
+            return False
+        if following.lower_ == "that" and _indicative_complement(span, end + 1):
+            return False  # "one estimate suggests that the vaccine has saved lives"
+    return True
+
+
+def _indicative_complement(span: Span, k: int) -> bool:
+    """Does the that-clause from `k` state a fact (past, perfect, future or 3rd-person
+    present) rather than the bare subjunctive of a proposal ("that the US develop")?"""
+    for token in span[k:]:
+        if token.tag_ == "MD":
+            return token.lower_ not in ("should", "must")
+        if token.tag_ in ("VBD", "VBZ"):
+            return True
+        if token.tag_ in ("VB", "VBP"):
+            return False
+    return False
+
+
+def _actor_subject(span: Span, i: int) -> bool:
+    """Is the verb at `i` said by an actor: a first-person voice or a named subject?"""
+    if any(t.lower_ in ("we", "i") for t in span[:i]):
+        return True
+    previous = _previous_content(span, i)
+    return previous is not None and previous.ent_type_ in _ACTOR_TYPES
+
+
+def find_cues(sentence: SentenceContext, in_context: bool = False) -> list[Cue]:
+    """Validated cues of one sentence, in text order."""
+    span = sentence.span
+    if span.text.rstrip().endswith("?") or span[0].lower_ == "should":
+        return []  # questions and inverted conditionals ("Should talks fail, ...")
+    cues: list[Cue] = []
+    for match_id, start, end in _matcher(span.doc.vocab)(span):
+        label = span.doc.vocab.strings[match_id]
+        if label == "MODAL":
+            if _valid_modal(span, start, in_context):
+                cues.append(Cue(start, end, _MODAL_MODALITY[span[start].lower_], False))
+        elif label in ("OUGHT", "NEED"):
+            if label == "OUGHT" or _valid_need(span, start):
+                cues.append(Cue(start, end, "should", False))
+        elif _valid_report(span, start, end):
+            cues.append(Cue(start, end, _REPORT_MODALITY[span[start].lemma_], True))
+    return sorted(cues, key=lambda c: c.start)
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def _group_cues(span: Span, cues: Sequence[Cue]) -> list[list[Cue]]:
+    """Cues of one clause together; a reporting verb's that-clause absorbs later modals."""
+    groups: list[list[Cue]] = []
+    for cue in cues:
+        if groups:
+            last = groups[-1][-1]
+            between = span[last.end : cue.start]
+            absorbed = (
+                not cue.reporting
+                and any(c.reporting for c in groups[-1])
+                and not any(t.text == ";" for t in between)
+            )
+            broken = any(t.text in _CLAUSE_BREAKS or t.pos_ == "CCONJ" for t in between)
+            if absorbed or not broken:
+                groups[-1].append(cue)
+                continue
+        groups.append([cue])
+    return groups
+
+
+def _trim(span: Span, start: int, end: int) -> tuple[int, int]:
+    """Token range without clause-joining punctuation and conjunctions at its ends."""
+    while start < end and (span[start].text in _CLAUSE_BREAKS or span[start].pos_ == "CCONJ"):
+        start += 1
+    while end > start and (span[end - 1].text in _CLAUSE_BREAKS or span[end - 1].pos_ == "CCONJ"):
+        end -= 1
+    return start, end
+
+
+def clause_ranges(span: Span, groups: Sequence[Sequence[Cue]]) -> list[tuple[int, int]]:
+    """Token range of each cue group: the whole sentence when there is one group."""
+    if len(groups) == 1:
+        return [(0, len(span))]
+    starts = [0]
+    for previous, group in itertools.pairwise(groups):
+        cut = group[0].start
+        for j in range(group[0].start - 1, previous[-1].end - 1, -1):
+            if span[j].text in _CLAUSE_BREAKS or span[j].pos_ == "CCONJ":
+                cut = j + 1
+                break
+        starts.append(cut)
+    ends = [*starts[1:], len(span)]
+    return [_trim(span, s, e) for s, e in zip(starts, ends, strict=True)]
+
+
+# ---------------------------------------------------------------- entities
+
+
+def _mentions_by_sentence(
+    entities: Sequence[EntityMention],
+) -> dict[int, list[EntityMention]]:
+    index: dict[int, list[EntityMention]] = {}
+    for mention in entities:
+        index.setdefault(mention.sentence_index, []).append(mention)
+    return index
+
+
+def _fallback_mentions(sentences: Sequence[SentenceContext]) -> list[EntityMention]:
+    """Mentions straight from the statistical NER when no entity list is given."""
+    return [
+        EntityMention(s.index, s.doc_offset + e.start_char, s.doc_offset + e.end_char,
+                      e.text, e.label_, e.text, e.label_)
+        for s in sentences
+        for e in s.span.ents
+    ]
+
+
+def _in_range(
+    mentions: Sequence[EntityMention], start: int, end: int, types: frozenset[str]
+) -> list[EntityMention]:
+    """Mentions of the given types lying within document offsets [start, end)."""
+    return [m for m in mentions if m.type in types and m.start >= start and m.end <= end]
+
+
+def _join_names(mentions: Sequence[EntityMention]) -> str:
+    names: list[str] = []
+    for mention in mentions:
+        if mention.name and mention.name not in names:
+            names.append(mention.name)
+    return "; ".join(names)
+
+
+def _offset(sentence: SentenceContext, token: Token) -> int:
+    return sentence.doc_offset + token.idx
+
+
+def _end_offset(sentence: SentenceContext, token: Token) -> int:
+    return sentence.doc_offset + token.idx + len(token.text)
+
+
+# ---------------------------------------------------------------- proposers
+
+
+def credited_person(
+    sentence: SentenceContext, verb_index: int, mentions: Sequence[EntityMention]
+) -> str:
+    """The PERSON (else the adjacent ORG) a verb at `verb_index` credits, "" if none."""
+    span = sentence.span
+    hi = _offset(sentence, span[verb_index])
+    # The subject may sit before an apposition: "A contribution from Tarun Chhabra, now
+    # Director ..., suggests"; the person nearest the verb is its subject or its author.
+    people = _in_range(mentions, sentence.start, hi, frozenset({"PERSON"}))
+    if people:
+        lo = people[-1].end - sentence.doc_offset
+        between = [t for t in span[:verb_index] if t.idx >= lo]
+        if any(t.lower_ in ("we", "i", "you") or t.tag_ in ("VBD", "VBZ", "VBP")
+               for t in between):
+            return ""  # someone else speaks, or the person belongs to another clause
+        return people[-1].name
+    authored = _work_author(sentence, verb_index, mentions)
+    if authored:
+        return authored
+    orgs = _in_range(mentions, sentence.start, hi, frozenset({"ORG"}))
+    if orgs and hi - orgs[-1].end <= 2:
+        return orgs[-1].name
+    return ""
+
+
+def _work_author(
+    sentence: SentenceContext, verb_index: int, mentions: Sequence[EntityMention]
+) -> str:
+    """The author in "a contribution from X" / "a report by X" before the verb."""
+    span = sentence.span
+    for k in range(1, verb_index - 1):
+        if span[k].lower_ in ("from", "by") and span[k - 1].lemma_ in _WORK_NOUNS:
+            lo = _offset(sentence, span[k + 1])
+            after = [m for m in mentions if m.type in ("PERSON", "ORG") and m.start >= lo]
+            if after and after[0].start - lo <= 4:
+                return after[0].name
+    return ""
+
+
+def _according_to(sentence: SentenceContext, mentions: Sequence[EntityMention]) -> str:
+    span = sentence.span
+    for i in range(len(span) - 1):
+        if span[i].lower_ == "according" and span[i + 1].lower_ == "to":
+            lo = _offset(sentence, span[i + 1])
+            after = [m for m in mentions if m.type == "PERSON" and m.start > lo]
+            if after and after[0].start - lo <= 8:
+                return after[0].name
+    return ""
+
+
+def _is_saying_verb(span: Span, k: int) -> bool:
+    """A verb of saying or proposing; "notes" after a name is often mis-tagged a noun."""
+    token = span[k]
+    if token.lemma_ in _REPORT_MODALITY:
+        if token.pos_ != "VERB" or not _valid_report(span, k, k + 1):
+            return False
+        following = span[k + 1].lower_ if k + 1 < len(span) else ""
+        return token.lemma_ != "call" or following in ("on", "upon", "for")
+    if token.lemma_ not in _CREDIT_LEMMAS:
+        return False
+    if token.pos_ == "VERB":
+        return True
+    return token.tag_ == "NNS" and k > 0 and span[k - 1].pos_ == "PROPN"
+
+
+def sentence_credit(sentence: SentenceContext, mentions: Sequence[EntityMention]) -> str:
+    """A person this sentence credits through a reporting or saying verb."""
+    span = sentence.span
+    for k in range(len(span)):
+        if _is_saying_verb(span, k):
+            person = credited_person(sentence, k, mentions)
+            if person:
+                return person
+    return _according_to(sentence, mentions)
+
+
+def lead_in_proposer(sentence: SentenceContext) -> str:
+    """"Congress" for "The Congress declares that" / "It is the sense of Congress that"."""
+    match = _LEAD_IN.search(sentence.text)
+    if not match:
+        return ""
+    name = (match.group("sense") or match.group("decl") or "").strip()
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^\(\w+\)\s*", "", name)
+    return re.sub(r"^(?:the|The)\s+", "", name)
+
+
+def _coordinated_states(
+    sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
+) -> list[str]:
+    """The most frequent pair of GPEs coordinated as "X and Y" in the body text."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for sentence in sentences:
+        gpes = [m for m in mentions.get(sentence.index, []) if m.type == "GPE"]
+        text = doc_text(sentence.span.doc)
+        for left, right in itertools.pairwise(gpes):
+            gap = text[left.end - sentence.doc_offset : right.start - sentence.doc_offset]
+            if re.fullmatch(r"\s+and\s+(?:the\s+)?", gap) and left.name != right.name:
+                pairs[(left.name, right.name)] += 1
+    if not pairs:
+        return []
+    (best, count), = pairs.most_common(1)
+    return list(best) if count >= 2 else []
+
+
+def _first_person_plural_share(sentences: Sequence[SentenceContext]) -> float:
+    body = [s for s in sentences if s.kind in ("body", "list_item")]
+    if not body:
+        return 0.0
+    voiced = sum(any(t.lower_ in _FIRST_PERSON_PLURAL for t in s.span) for s in body)
+    return voiced / len(body)
+
+
+def full_name(name: str, mentions: Sequence[EntityMention]) -> str:
+    """A surname resolved to the fullest name in the document ending with it."""
+    if not name or " " in name:
+        return name
+    longer = [
+        m.name for m in mentions
+        if m.type in ("PERSON", "ORG") and m.name.endswith(" " + name)
+        and all(part[:1].isupper() for part in m.name.split())
+    ]
+    return max(longer, key=len) if longer else name
+
+
+def _document_title(sentences: Sequence[SentenceContext], meta: DocumentMeta) -> str:
+    if meta.title:
+        return meta.title
+    return next((s.text for s in sentences if s.kind == "title"), "")
+
+
+def _byline(sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]) -> str:
+    """Authors named alone on a line right after the title ("Stephan Haggard")."""
+    for sentence in sentences[:4]:
+        if sentence.kind not in ("body", "list_item"):
+            continue
+        people = [m for m in mentions.get(sentence.index, []) if m.type == "PERSON"]
+        covered = sum(m.end - m.start for m in people)
+        letters = len(re.sub(r"[\W\d_]|\band\b", "", sentence.text))
+        if people and covered and letters <= covered + 2:
+            return _join_names(people)
+    return ""
+
+
+def document_proposer(
+    sentences: Sequence[SentenceContext],
+    meta: DocumentMeta,
+    mentions: dict[int, list[EntityMention]],
+) -> str:
+    """Whose voice the document's own recommendations are in."""
+    title = _document_title(sentences, meta)
+    if _STATUTE_TITLE.search(title) or any(
+        lead_in_proposer(s) for s in sentences if s.kind in ("heading", "body")
+    ):
+        found = next((lead_in_proposer(s) for s in sentences if lead_in_proposer(s)), "")
+        return found or "Congress"
+    states = _coordinated_states(sentences, mentions)
+    if states and (_JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3):
+        return "; ".join(states)
+    if meta.authors:
+        return "; ".join(meta.authors)
+    title_mentions = [
+        m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])
+    ]
+    title_people = [m for m in title_mentions if m.type == "PERSON"]
+    if title_people:
+        return title_people[0].name  # "Statement from President Joe Biden on ..."
+    byline = _byline(sentences, mentions)
+    if byline:
+        return byline
+    if _JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3:
+        issuers = [m for m in title_mentions if m.type in ("GPE", "ORG")]
+        if issuers:
+            return _join_names(issuers)  # "Carbis Bay G7 Summit Communiqué" -> G7
+    return meta.publisher
+
+
+# ---------------------------------------------------------------- addressees and topics
+
+
+def addressee(
+    sentence: SentenceContext, group: Sequence[Cue], mentions: Sequence[EntityMention]
+) -> str:
+    """Who is to act: the that-clause or object of a reporting verb, or a modal's subject."""
+    span = sentence.span
+    cue = group[0]
+    if cue.reporting:
+        j = cue.end
+        if j < len(span) and span[j].lower_ == "that":
+            j += 1
+        k = j
+        while k < len(span) and not (span[k].pos_ in ("VERB", "AUX") or span[k].lower_ == "to"):
+            k += 1
+        if k == j or k >= len(span):
+            return ""
+        found = _in_range(mentions, _offset(sentence, span[j]), _offset(sentence, span[k]),
+                          _ACTOR_TYPES)
+        return _join_names(found)
+    # A modal: the entity heading the noun phrase right before it.
+    k = cue.start - 1
+    while k >= 0 and span[k].pos_ == "ADV":
+        k -= 1
+    if k < 0:
+        return ""
+    head_end = _end_offset(sentence, span[k])
+    subject = [m for m in mentions if m.type in _ACTOR_TYPES and m.end == head_end]
+    if not subject:
+        return ""
+    first = subject[0]
+    # Coordinated subjects: "the United States, Japan, and Korea can".
+    lo = _offset(sentence, span[_clause_start(span, k)])
+    for m in sorted(mentions, key=lambda m: -m.start):
+        if m.type in _ACTOR_TYPES and lo <= m.start < first.start:
+            gap = doc_text(sentence.span.doc)[m.end - sentence.doc_offset : first.start
+                                         - sentence.doc_offset]
+            if re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?", gap):
+                subject.insert(0, m)
+                first = m
+    return _join_names(subject)
+
+
+def topic_of(section: str, text: str, context: str = "") -> str:
+    """Topic from the last heading of the section (weighted), the clause's own words and
+    the words of the sentence around it (`context`, which holds the clause)."""
+    heading = section.rsplit(" > ", 1)[-1].lower()
+    body = f"{text}\n{context}".lower() if context and context != text else text.lower()
+    best, best_score = "other", 0.0
+    for topic in TOPICS:
+        pattern = _TOPIC_PATTERNS[topic]
+        weight = _HEADING_WEIGHT.get(topic, _DEFAULT_HEADING_WEIGHT)
+        score = weight * len(pattern.findall(heading)) + len(pattern.findall(body))
+        if score > best_score:
+            best, best_score = topic, score
+    return best
+
+
+def _modality(group: Sequence[Cue]) -> str:
+    reporting = [c for c in group if c.reporting]
+    return (reporting[0] if reporting else group[0]).modality
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def extract_recommendations(
+    sentences: list[SentenceContext], meta: DocumentMeta, entities: list[EntityMention]
+) -> list[Recommendation]:
+    """Every recommending sentence (or clause) of one document, with its proposer."""
+    mentions = _mentions_by_sentence(entities or _fallback_mentions(sentences))
+    default = document_proposer(sentences, meta, mentions)
+    all_mentions = [m for group in mentions.values() for m in group]
+    rows: list[Recommendation] = []
+    section, credited, lead_in, credited_at = None, "", "", -CONTEXT_WINDOW
+    for sentence in sentences:
+        if sentence.section != section:
+            section, credited, lead_in = sentence.section, "", ""
+        sent_mentions = mentions.get(sentence.index, [])
+        lead = lead_in_proposer(sentence)
+        if lead:
+            lead_in = lead
+        if sentence.kind in ("title", "heading") or len(sentence.span) < 3:
+            continue
+        credit = full_name(sentence_credit(sentence, sent_mentions), all_mentions)
+        if not credit and any(t.lower_ in _AUTHOR_VOICE for t in sentence.span):
+            credited = ""  # the author speaks in their own voice again
+        recent = bool(credited) and sentence.index - credited_at <= CONTEXT_WINDOW
+        cues = find_cues(sentence, in_context=bool(recent or credit or lead_in))
+        if credit:
+            credited, credited_at = credit, sentence.index
+        if not cues:
+            continue
+        rows.extend(
+            _rows(sentence, cues, sent_mentions, credited or lead_in or default)
+        )
+    return rows
+
+
+def _rows(
+    sentence: SentenceContext,
+    cues: Sequence[Cue],
+    mentions: Sequence[EntityMention],
+    proposer: str,
+) -> list[Recommendation]:
+    span = sentence.span
+    groups = _group_cues(span, cues)
+    rows = []
+    for group, (start, end) in zip(groups, clause_ranges(span, groups), strict=True):
+        if start >= end:
+            continue
+        clause = span[start:end]
+        begin = sentence.doc_offset + clause.start_char
+        rows.append(
+            Recommendation(
+                sentence_index=sentence.index,
+                start=begin,
+                end=begin + len(clause.text),
+                text=clause.text,
+                proposer=proposer,
+                addressee=addressee(sentence, group, mentions),
+                topic=topic_of(sentence.section, clause.text, span.text),
+                modality=_modality(group),
+            )
+        )
+    return rows

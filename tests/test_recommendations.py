@@ -1,0 +1,223 @@
+"""Recommendations extracted from the development sources, sentence by sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extract.recommendations import (
+    extract_recommendations,
+    find_cues,
+    lead_in_proposer,
+    topic_of,
+)
+from pipeline.model import DocumentMeta, EntityMention, SentenceContext
+from pipeline.nlp import load_nlp
+from pipeline.process import SegmentedDocument, read_and_segment
+
+SOURCES = Path(__file__).parent / "sources"
+HAGGARD_META = DocumentMeta(
+    doc_id="haggard-2021-beyond-deterrence",
+    title="U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence",
+    authors=("Stephan Haggard",),
+)
+CAPITALS = {"Washington": "United States", "Seoul": "South Korea", "Tokyo": "Japan",
+            "Beijing": "China"}
+STATES = {"U.S.": "United States", "Korea": "South Korea", "ROK": "South Korea"}
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def spacy_mentions(sentences: list[SentenceContext]) -> list[EntityMention]:
+    """Mentions from the statistical NER with surnames and capitals resolved."""
+    full = {
+        e.text.split()[-1]: e.text
+        for s in sentences for e in s.span.ents
+        if e.label_ == "PERSON" and " " in e.text
+    }
+    mentions = []
+    for s in sentences:
+        for e in s.span.ents:
+            text = e.text[4:] if e.text.startswith("the ") else e.text
+            name = CAPITALS.get(text) or STATES.get(text) or full.get(text, text)
+            label = "GPE" if text in CAPITALS else e.label_
+            mentions.append(EntityMention(s.index, s.doc_offset + e.start_char,
+                                          s.doc_offset + e.end_char, e.text, e.label_,
+                                          name, label))
+    return mentions
+
+
+def mentions_for(document: SegmentedDocument) -> list[EntityMention]:
+    """The entities extractor when it is there and works, else the spaCy adapter."""
+    try:
+        from pipeline.extract.entities import extract_entities
+        from pipeline.kb_entities import load_entity_kb
+
+        return extract_entities(document.sentences, document.meta, load_entity_kb())
+    except Exception:  # the extractor is developed in parallel: fall back to plain NER
+        return spacy_mentions(document.sentences)
+
+
+@pytest.fixture(scope="module")
+def documents(nlp: Language) -> dict[str, tuple[SegmentedDocument, list]]:
+    result = {}
+    for path in sorted(SOURCES.glob("*.md")):
+        if path.stem == "README":
+            continue
+        meta = HAGGARD_META if path.stem == HAGGARD_META.doc_id else None
+        document = read_and_segment(path, nlp, meta)
+        rows = extract_recommendations(document.sentences, document.meta, mentions_for(document))
+        result[path.stem] = (document, rows)
+    return result
+
+
+def row_with(rows: list, quote: str):
+    found = [r for r in rows if quote in " ".join(r.text.split())]
+    assert len(found) == 1, f"{quote!r}: {len(found)} rows"
+    return found[0]
+
+
+def one_sentence(nlp: Language, text: str) -> SentenceContext:
+    doc = nlp(text)
+    return SentenceContext(index=0, span=doc[:], doc_offset=0, section="", kind="body",
+                           page=None)
+
+
+def test_every_row_indexes_the_document_text(documents) -> None:
+    for document, rows in documents.values():
+        for row in rows:
+            assert document.text[row.start : row.end] == row.text
+
+
+def test_reported_proposals_belong_to_their_author(documents) -> None:
+    _, rows = documents["haggard-2021-beyond-deterrence"]
+    menu = row_with(rows, "suggests a menu of specific initiatives")
+    assert (menu.proposer, menu.modality, menu.topic) == ("Tarun Chhabra", "suggest", "ai")
+    standards = row_with(rows, "Chhabra recommends that Washington, Seoul, and Tokyo work")
+    assert standards.proposer == "Tarun Chhabra"
+    assert standards.modality == "recommend"
+    assert set(standards.addressee.split("; ")) == {"United States", "South Korea", "Japan"}
+    brown = row_with(rows, "suggests that the United States develop technical alternatives")
+    assert (brown.proposer, brown.addressee, brown.topic) == ("Eric Brown", "United States",
+                                                              "telecom")
+
+
+def test_later_sentences_of_a_section_stay_with_the_credited_person(documents) -> None:
+    _, rows = documents["haggard-2021-beyond-deterrence"]
+    expand = row_with(rows, "could expand beyond the United States, Japan, and South Korea")
+    assert (expand.proposer, expand.modality) == ("Eric Brown", "could")
+    helps = row_with(rows, "Washington could help by standing up trilateral structures")
+    assert (helps.proposer, helps.topic, helps.addressee) == (
+        "Karl Friedhoff", "infrastructure", "United States")
+
+
+def test_the_authors_own_recommendations(documents) -> None:
+    _, rows = documents["haggard-2021-beyond-deterrence"]
+    for quote in ("a smart alliance strategy should structure cooperation",
+                  "should not be to identify a final solution to those grievances",
+                  "Future steps should be future-oriented"):
+        row = row_with(rows, quote)
+        assert (row.proposer, row.modality, row.topic) == ("Stephan Haggard", "should",
+                                                           "alliance")
+    negated = row_with(rows, "the United States should not expect")
+    assert negated.modality == "should"
+
+
+def test_wishes_predictions_and_questions_are_not_recommendations(documents) -> None:
+    _, rows = documents["haggard-2021-beyond-deterrence"]
+    texts = " ".join(r.text for r in rows)
+    for phrase in ("Washington would like to compete", "Why can't they simply get along",
+                   "these issues can be finessed", "cannot be wished away",
+                   "there may be technical fixes", "which can strengthen collective",
+                   "as the signed pieces of paper might suggest"):
+        assert phrase not in texts
+    assert all("Way Forward" not in r.text for r in rows)  # headings never
+
+
+def test_joint_statement_clauses_and_issuing_governments(documents) -> None:
+    _, rows = documents["wh-2021-04-16-us-japan-joint-leaders-statement"]
+    urging = row_with(rows, "urging North Korea to abide by its obligations")
+    called = row_with(rows, "called for full implementation by the international community")
+    assert urging is not called  # two clauses of one sentence, two rows
+    assert urging.sentence_index == called.sentence_index
+    assert "called for" not in urging.text
+    assert urging.proposer == called.proposer == "United States; Japan"
+    assert urging.addressee == "North Korea"
+    assert urging.modality == "recommend"
+    texts = " ".join(r.text for r in rows)
+    assert "We will continue to work with each other" not in texts  # a commitment
+    assert "committed to enhance deterrence" not in texts
+
+
+def test_commitments_alone_give_no_rows(documents) -> None:
+    _, rows = documents["wh-2023-04-26-washington-declaration"]
+    assert rows == []
+
+
+def test_statute_items_are_recommendations_of_congress(documents) -> None:
+    _, rows = documents["usc-22-2428a"]
+    first = row_with(rows, "policy toward Korea should continue to be arrived at")
+    second = row_with(rows, "the United States should seek to accomplish such reduction")
+    assert first.proposer == second.proposer == "Congress"
+    assert second.topic == "defense"
+    assert not any(r.text.startswith("(a) The Congress declares") for r in rows)
+    _, rows = documents["usc-22-7846"]
+    assert len(rows) == 1  # item (1), "could have significant ... impact", is a prediction
+    assert rows[0].proposer == "Congress"
+    assert "should work with countries sharing a land" in rows[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("The United States should not expect that the interests would align.", "should"),
+        ("Allies ought to share the burden of regional defense.", "should"),
+        ("Congress needs to fund the program before the end of the year.", "should"),
+        ("The committee urges the Secretary to release the report.", "recommend"),
+        ("The administration must act on the proposal this year.", "must"),
+    ],
+)
+def test_prescriptive_cues(nlp: Language, text: str, modality: str) -> None:
+    cues = find_cues(one_sentence(nlp, text))
+    assert [c.modality for c in cues] == [modality]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States should have acted sooner to prevent the crisis.",
+        "Should the talks fail, sanctions will follow.",
+        "Why should allies pay more for their own defense?",
+        "Any instability could have significant humanitarian impact on the region.",
+        "Every tool they need to do their jobs was provided.",
+        "The data suggest that exports fell sharply last year.",
+        "Japan cannot simply ignore the problem.",
+        "It is unlikely that these issues can be finessed.",
+        "One estimate suggests that the rapid deployment of the vaccine has saved lives.",
+        "So much has been said that needs to be said about the summit.",
+    ],
+)
+def test_non_prescriptive_sentences(nlp: Language, text: str) -> None:
+    assert find_cues(one_sentence(nlp, text)) == []
+
+
+def test_lead_in_names_the_declaring_body(nlp: Language) -> None:
+    assert lead_in_proposer(one_sentence(nlp, "(a) The Congress declares that")) == "Congress"
+    assert lead_in_proposer(one_sentence(nlp, "It is the sense of Congress that")) == "Congress"
+    assert lead_in_proposer(one_sentence(nlp, "The Congress met in Washington.")) == ""
+
+
+def test_topics_weigh_the_heading_over_the_sentence() -> None:
+    assert topic_of("A Way Forward > 5G", "cooperation could expand beyond allies") == "telecom"
+    assert topic_of("CHALLENGE 2", "a smart alliance strategy should structure it") == "alliance"
+    assert topic_of("", "the reduction of United States ground forces") == "defense"
+    assert topic_of("", "plans to assimilate defectors") == "other"
+
+
+def test_an_empty_document_gives_no_rows() -> None:
+    assert extract_recommendations([], DocumentMeta(doc_id="empty"), []) == []
