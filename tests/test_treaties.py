@@ -1,0 +1,231 @@
+"""Treaty recognition on real sentences of the development sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.treaties import (
+    COUNTRY_NAMES,
+    country_iso3,
+    extract_treaties,
+    link_dates_to_treaties,
+)
+from pipeline.kb_treaties import load_treaty_kb
+from pipeline.model import DateMention, DocumentMeta, EntityMention, SentenceContext
+from pipeline.nlp import load_nlp
+from pipeline.process import read_and_segment
+
+SOURCES = Path(__file__).resolve().parent / "sources"
+MONTHS = "january february march april may june july august september october november december"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_treaty_kb()
+
+
+# ---------------------------------------------------------------- adapters
+# The entity and date extractors are separate modules; these adapters build
+# their records from the statistical entities so the tests exercise only
+# treaty recognition.
+
+
+def _entities(sentences: list[SentenceContext]) -> list[EntityMention]:
+    found = []
+    for s in sentences:
+        for ent in s.span.ents:
+            if ent.label_ not in ("GPE", "ORG", "LOC", "NORP", "PERSON"):
+                continue
+            iso = (
+                country_iso3(ent.text)
+                if ent.label_ == "GPE"
+                else COUNTRY_NAMES.get(ent.text.casefold(), "")
+            )
+            start = s.doc_offset + ent.start_char
+            found.append(
+                EntityMention(
+                    s.index,
+                    start,
+                    start + len(ent.text),
+                    ent.text,
+                    ent.label_,
+                    ent.text,
+                    "GPE" if iso else ent.label_,
+                    iso3=iso,
+                )
+            )
+    return found
+
+
+def _value(text: str) -> str:
+    low = text.casefold()
+    months = {m: i for i, m in enumerate(MONTHS.split(), 1)}
+    match = re.search(r"(\d{1,2})\w*\s+day of (\w+),?\s+(\d{4})", low)
+    if match and match.group(2) in months:
+        return f"{match.group(3)}-{months[match.group(2)]:02d}-{int(match.group(1)):02d}"
+    match = re.search(rf"({'|'.join(months)})\s+(\d{{4}})", low)
+    if match:
+        return f"{match.group(2)}-{months[match.group(1)]:02d}"
+    match = re.search(r"\b(1[6-9]\d\d|20\d\d)\b", low)
+    return match.group(1) if match else ""
+
+
+def _dates(sentences: list[SentenceContext]) -> list[DateMention]:
+    found = []
+    for s in sentences:
+        for ent in s.span.ents:
+            value = _value(ent.text) if ent.label_ == "DATE" else ""
+            if value:
+                start = s.doc_offset + ent.start_char
+                found.append(
+                    DateMention(
+                        s.index, start, start + len(ent.text), ent.text, value, "date", "year"
+                    )
+                )
+    return found
+
+
+def _run(model, kb, name: str):
+    doc = read_and_segment(SOURCES / name, model)
+    dates = _dates(doc.sentences)
+    mentions = extract_treaties(doc.sentences, doc.meta, kb, _entities(doc.sentences), dates)
+    return doc, mentions, dates
+
+
+def _sentences(model, text: str) -> list[SentenceContext]:
+    doc = model(text)
+    return [SentenceContext(i, s, 0, "", "body", None) for i, s in enumerate(doc.sents)]
+
+
+def _keys(model, kb, text: str) -> list[str]:
+    sentences = _sentences(model, text)
+    meta = DocumentMeta("t", published="2021-04-16")
+    found = extract_treaties(sentences, meta, kb, _entities(sentences), _dates(sentences))
+    return [m.key for m in found]
+
+
+@pytest.fixture(scope="module")
+def haggard(model, kb):
+    return _run(model, kb, "haggard-2021-beyond-deterrence.md")
+
+
+@pytest.fixture(scope="module")
+def japan(model, kb):
+    return _run(model, kb, "wh-2021-04-16-us-japan-joint-leaders-statement.md")
+
+
+@pytest.fixture(scope="module")
+def washington(model, kb):
+    return _run(model, kb, "wh-2023-04-26-washington-declaration.md")
+
+
+# ---------------------------------------------------------------- documents
+
+
+def test_offsets_index_the_document_text(haggard, japan, washington):
+    for doc, mentions, _ in (haggard, japan, washington):
+        assert mentions
+        for m in mentions:
+            assert doc.text[m.start : m.end] == m.text
+
+
+def test_haggard_agreements_named_and_described(haggard):
+    _, mentions, _ = haggard
+    by_text = {m.text: m for m in mentions}
+    assert by_text["formal peace treaty with Tokyo"].key == "treaty-of-san-francisco"
+    assert by_text["bilateral security treaty"].key == "us-japan-security-treaty"
+    assert by_text["Southeast Asia Treaty Organization"].kind == "organization"
+    assert by_text["Korea-U.S. Free Trade Agreement"].signed.startswith("2007")
+    assert by_text["preliminary bilateral trade agreement with Japan"].key == (
+        "us-japan-trade-agreement"
+    )
+    vision = next(m for m in mentions if "vision statement" in m.text)
+    assert vision.key == "us-rok-joint-vision-2009"
+    assert vision.parties == ("KOR", "USA")
+    assert {m.key for m in mentions} >= {"korean-armistice-agreement", "trans-pacific-partnership"}
+
+
+def test_haggard_generic_phrases_are_not_treaties(haggard):
+    _, mentions, _ = haggard
+    texts = " | ".join(m.text for m in mentions).casefold()
+    for generic in (
+        "formal trade agreements",
+        "cooperative agreements",
+        "treaty arrangements",
+        "these treaties",
+        "constitution",
+        "alliance partnerships",
+    ):
+        assert generic not in texts
+
+
+def test_japan_statement_title_coreference_and_dated_joint_statement(japan):
+    _, mentions, _ = japan
+    title = mentions[0]
+    assert title.sentence_index == 0 and title.kind == "joint statement"
+    assert title.parties == ("JPN", "USA") and title.signed == "2021-04-16"
+    treaty = [m for m in mentions if m.text == "the Treaty"]
+    assert treaty and treaty[0].key == "us-japan-security-treaty"
+    scc = next(m for m in mentions if m.text.startswith("Joint Statement of the U.S.-Japan"))
+    assert scc.signed == "2021-03" and scc.parties == ("JPN", "USA")
+    assert {"unclos", "paris-agreement"} <= {m.key for m in mentions}
+
+
+def test_washington_declaration_is_the_document(washington):
+    _, mentions, _ = washington
+    keys = [m.key for m in mentions]
+    assert keys[0] == "washington-declaration-2023"
+    assert mentions[0].signed == "2023-04-26" and mentions[0].parties == ("KOR", "USA")
+    assert {"us-rok-mutual-defense-treaty", "npt", "us-rok-123-agreement"} <= set(keys)
+
+
+def test_statutes_have_no_treaties(model, kb):
+    for name in ("usc-22-2428a.md", "usc-22-7846.md"):
+        _, mentions, _ = _run(model, kb, name)
+        assert mentions == []
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def test_unknown_named_agreement_gets_slug_kind_and_parties(model, kb):
+    sentences = _sentences(model, "Both leaders launched the U.S.-Kenya Clean Energy Partnership.")
+    [m] = extract_treaties(sentences, DocumentMeta("t"), kb, _entities(sentences), [])
+    assert m.key == "kenya-us-clean-energy-partnership"
+    assert m.parties == ("KEN", "USA")
+
+
+def test_domestic_and_generic_agreements_are_rejected(model, kb):
+    assert _keys(model, kb, "Delegates gathered at the Democratic National Convention.") == []
+    assert _keys(model, kb, "The agency signed a Memorandum of Agreement with the state.") == []
+    assert _keys(model, kb, "He praised the Agreement between the UAW and Ultium Cells.") == []
+    assert _keys(model, kb, "They released a Joint Statement.") == []
+    assert (
+        _keys(
+            model, kb, "The two countries upgraded ties to a Comprehensive Strategic Partnership."
+        )
+        == []
+    )
+
+
+def test_organization_acronyms_are_not_treaties(model, kb):
+    assert _keys(model, kb, "Japan and the United States will work within the WTO and NATO.") == []
+
+
+def test_link_dates_to_treaties(haggard):
+    _, mentions, dates = haggard
+    links = link_dates_to_treaties(dates, mentions)
+    texts = {dates[i].text: key for i, key in links.items()}
+    assert texts["2007"] == "korus-fta"
+    assert texts["2009"] == "us-rok-joint-vision-2009"
+    assert texts["September 1951"] == "treaty-of-san-francisco"
+    assert texts["1960"] == "us-japan-security-treaty"
+    assert "June 1950" not in texts
