@@ -8,9 +8,24 @@ from typing import Any
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
-def task_runner(runner: str, address: str | None) -> Any:
-    """The task runner for the extraction step: threads here, or a Dask cluster."""
+PROCESS_POOL_MIN_DOCS = 40  # below this, starting worker processes costs more than it saves
+
+
+def task_runner(runner: str, address: str | None, pending: int = 0, workers: int | None = None) -> Any:
+    """The task runner for the extraction step.
+
+    default: in-process threads for small runs, a pool of worker processes (one
+    per core, each loading the model once) when there is real work; dask: a
+    Dask cluster at `address`, or a local one.
+    """
+    workers = workers or os.cpu_count() or 1
     if runner == "default":
+        if pending >= PROCESS_POOL_MIN_DOCS and workers > 1:
+            from prefect.task_runners import ProcessPoolTaskRunner
+
+            from pipeline.run import warm_up
+
+            return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_up)
         return None
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
@@ -19,7 +34,7 @@ def task_runner(runner: str, address: str | None) -> Any:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(
             cluster_class="distributed.LocalCluster",
-            cluster_kwargs={"n_workers": os.cpu_count() or 2, "threads_per_worker": 1, "processes": True},
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True},
         )
     from pipeline.errors import BriefdataError
 

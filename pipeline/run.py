@@ -252,6 +252,17 @@ def _extract_chunk(
     return outcomes
 
 
+def warm_up() -> None:
+    """Load the model and knowledge bases once in a worker process, before its first task."""
+    from pipeline.kb_entities import load_entity_kb
+    from pipeline.kb_treaties import load_treaty_kb
+    from pipeline.nlp import load_nlp
+
+    load_nlp()
+    load_entity_kb()
+    load_treaty_kb()
+
+
 def _crash(item: WorkItem, error: Exception) -> Outcome:
     return Outcome(item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}")
 
