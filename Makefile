@@ -4,9 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export PREFECT_HOME := $(CURDIR)/.cache/prefect
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: install run test lint typecheck check bench report clean
+.PHONY: install run test lint typecheck check bench report clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need Python 3.11+ as $(PYTHON) (override with PYTHON=...)"; exit 1; }
@@ -22,7 +24,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/briefdata run; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 2 ]
 
-test: $(STAMP)
+# The report's browser test needs Debian's Chromium; install it when we can (root + apt).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "WARNING: could not install chromium; the browser test will be skipped"; \
+	  else echo "WARNING: chromium missing and not installable here; the browser test will be skipped"; fi; }
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check pipeline flows tests bench
 	$(BIN)/python -m pytest -q
 

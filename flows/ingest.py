@@ -13,8 +13,12 @@ from pipeline.run import Plan, plan_run
 @task(name="fetch-sources", retries=2, retry_delay_seconds=5)
 def fetch_sources(registry: str, raw: str, only: list[str] | None) -> list[FetchResult]:
     settings = settings_from(registry=registry, raw=raw, only=only)
-    return fetch_all(load_registry(settings.registry), settings.raw, only=settings.only,
-                     timeout=settings.fetch_timeout)
+    return fetch_all(
+        load_registry(settings.registry),
+        settings.raw,
+        only=settings.only,
+        timeout=settings.fetch_timeout,
+    )
 
 
 @task(name="plan-inputs")

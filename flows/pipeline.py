@@ -36,17 +36,29 @@ def pipeline(
     with publish_lock(Path(output)):
         plan = ingest(registry=registry, raw=raw, input_dir=input_dir, only=only)
         plan_fingerprint = fingerprint(plan)  # one per run, shared by its steps
-        _, pending = partition_items(plan.items, settings_from(use_cache=use_cache), plan_fingerprint)
+        _, pending = partition_items(
+            plan.items, settings_from(use_cache=use_cache), plan_fingerprint
+        )
         runner_object = task_runner(runner, address, pending=len(pending), workers=n_process)
         extract_flow = extract.with_options(task_runner=runner_object) if runner_object else extract
         outcomes = extract_flow(
-            registry=registry, raw=raw, input_dir=input_dir, only=only,
-            use_cache=use_cache, n_process=n_process, plan_fingerprint=plan_fingerprint,
+            registry=registry,
+            raw=raw,
+            input_dir=input_dir,
+            only=only,
+            use_cache=use_cache,
+            n_process=n_process,
+            plan_fingerprint=plan_fingerprint,
         )
         failures = [o for o in outcomes if o.status == "failed"]
         manifest = publish(
-            registry=registry, raw=raw, output=output, input_dir=input_dir, only=only,
-            failures=failures, plan_fingerprint=plan_fingerprint,
+            registry=registry,
+            raw=raw,
+            output=output,
+            input_dir=input_dir,
+            only=only,
+            failures=failures,
+            plan_fingerprint=plan_fingerprint,
         )
     manifest["outcomes"] = [
         {"doc_id": o.doc_id, "status": o.status, "seconds": round(o.seconds, 3)} for o in outcomes

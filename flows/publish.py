@@ -18,8 +18,10 @@ def build_and_publish(
 ) -> dict[str, Any]:
     settings = settings_from(**options)
     plan = plan_inputs.fn(
-        registry=options["registry"], raw=options["raw"],
-        input_dir=options["input_dir"], only=options["only"],
+        registry=options["registry"],
+        raw=options["raw"],
+        input_dir=options["input_dir"],
+        only=options["only"],
     )
     plan_fingerprint = plan_fingerprint or fingerprint(plan)
     outcomes = load_records(plan, settings, plan_fingerprint, failures)
@@ -42,6 +44,11 @@ def publish(
     plan_fingerprint: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the tables from the cached records and publish them to `output`."""
-    options = {"registry": registry, "raw": raw, "output": output, "input_dir": input_dir,
-               "only": only}
+    options = {
+        "registry": registry,
+        "raw": raw,
+        "output": output,
+        "input_dir": input_dir,
+        "only": only,
+    }
     return build_and_publish(options, failures or [], plan_fingerprint)

@@ -39,7 +39,9 @@ def _fail(error: Exception) -> None:
 
 @app.command()
 def run(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these source ids.")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only these source ids.")
+    ] = None,
     input_dir: Annotated[
         Path | None, typer.Option("--input", help="Process every document in this folder instead.")
     ] = None,
@@ -48,14 +50,19 @@ def run(
     ),
     registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-extract every document.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Re-extract every document.")
+    ] = False,
     runner: Annotated[str, typer.Option(help="Task runner: default or dask.")] = "default",
     address: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT); a local cluster if unset.")
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://HOST:PORT); a local cluster if unset."),
     ] = None,
     n_process: Annotated[int | None, typer.Option(help="spaCy worker processes per task.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run manifest as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run manifest as JSON.")
+    ] = False,
 ) -> None:
     """Run the pipeline: ingest, extract, validate, publish.
 
@@ -104,25 +111,39 @@ def _print_summary(manifest: dict[str, Any], output: Path) -> None:
         counts.add_row(table, str(count))
     out.print(counts)
     for missing in manifest["missing"]:
-        console.print(f"[yellow]missing:[/] {missing['doc_id']} ({missing['title']}): {missing['reason']}", highlight=False)
+        console.print(
+            f"[yellow]missing:[/] {missing['doc_id']} ({missing['title']}): {missing['reason']}",
+            highlight=False,
+        )
     for stale in manifest["stale"]:
-        console.print(f"[yellow]stale:[/] {stale['doc_id']} kept from the last release: {stale['reason']}", highlight=False)
+        console.print(
+            f"[yellow]stale:[/] {stale['doc_id']} kept from the last release: {stale['reason']}",
+            highlight=False,
+        )
     for warning in manifest["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 @app.command()
 def add(
-    file: Annotated[Path, typer.Argument(help="A PDF, Markdown or text file.", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A PDF, Markdown or text file.", exists=True, dir_okay=False)
+    ],
     title: Annotated[str, typer.Option(help="The document's title.")],
-    doc_id: Annotated[str | None, typer.Option("--id", help="Source id (default: the file name as a slug).")] = None,
+    doc_id: Annotated[
+        str | None, typer.Option("--id", help="Source id (default: the file name as a slug).")
+    ] = None,
     url: Annotated[str, typer.Option(help="Landing page.")] = "",
     download_url: Annotated[str, typer.Option(help="Direct download URL for `fetch`.")] = "",
-    author: Annotated[list[str] | None, typer.Option("--author", help="An author (repeatable).")] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="An author (repeatable).")
+    ] = None,
     publisher: Annotated[str, typer.Option(help="Publisher.")] = "",
     published: Annotated[str, typer.Option(help="Publication date, YYYY[-MM[-DD]].")] = "",
     license_: Annotated[str, typer.Option("--license", help="License.")] = "",
-    cites: Annotated[list[str] | None, typer.Option("--cites", help="Id of a cited source (repeatable).")] = None,
+    cites: Annotated[
+        list[str] | None, typer.Option("--cites", help="Id of a cited source (repeatable).")
+    ] = None,
     registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
 ) -> None:
@@ -131,14 +152,25 @@ def add(
 
     try:
         source = add_source(
-            registry, raw, file, title=title, doc_id=doc_id, url=url, download_url=download_url,
-            authors=tuple(author or ()), publisher=publisher, published=published,
-            license=license_, cites=tuple(cites or ()),
+            registry,
+            raw,
+            file,
+            title=title,
+            doc_id=doc_id,
+            url=url,
+            download_url=download_url,
+            authors=tuple(author or ()),
+            publisher=publisher,
+            published=published,
+            license=license_,
+            cites=tuple(cites or ()),
         )
     except BriefdataError as error:
         _fail(error)
         return
-    out.print(f"registered [bold]{source.id}[/] ({raw / source.path}); run `briefdata run` to publish it")
+    out.print(
+        f"registered [bold]{source.id}[/] ({raw / source.path}); run `briefdata run` to publish it"
+    )
 
 
 @app.command()
@@ -187,7 +219,9 @@ def validate(
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Option(help="Folder of gold YAML files.")] = Path("tests/gold"),
-    data: Annotated[Path, typer.Option(help="Published dataset to score.")] = Path("data/processed"),
+    data: Annotated[Path, typer.Option(help="Published dataset to score.")] = Path(
+        "data/processed"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
 ) -> None:
     """Score the published tables against gold annotations."""

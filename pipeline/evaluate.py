@@ -44,8 +44,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 _PUNCT_FOLD = str.maketrans(
     {
-        "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-        "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2015": "-",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2015": "-",
     }
 )
 _QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -53,11 +61,36 @@ _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 _DECADE = re.compile(r"^(\d+)X+$")
 # Tokens that cannot by themselves make two date texts "overlap".
-_DATE_STOPWORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "into", "this", "that",
-    "these", "those", "and", "or", "from", "since", "until", "as", "over", "during", "within",
-    "about", "around",
-})
+_DATE_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "into",
+        "this",
+        "that",
+        "these",
+        "those",
+        "and",
+        "or",
+        "from",
+        "since",
+        "until",
+        "as",
+        "over",
+        "during",
+        "within",
+        "about",
+        "around",
+    }
+)
 
 ACCURACY_KEYS = ("date_value", "treaty_signed", "treaty_parties", "proposer")
 
@@ -248,8 +281,12 @@ def load_gold(path: Path) -> dict:
         "treaties": _gold_items(path, data, "treaties", ("name", "kind", "signed")),
         "recommendations": _gold_items(path, data, "recommendations", ("quote", "proposer")),
     }
-    for key, label in (("entities", "name"), ("dates", "text"), ("treaties", "name"),
-                       ("recommendations", "quote")):
+    for key, label in (
+        ("entities", "name"),
+        ("dates", "text"),
+        ("treaties", "name"),
+        ("recommendations", "quote"),
+    ):
         for index, item in enumerate(gold[key]):
             if not item[label]:
                 raise BriefdataError(f"{path}: {key}[{index}] has no '{label}'")
@@ -285,9 +322,7 @@ def empty_tables() -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- matching
 
 
-def match_one_to_one(
-    n_out: int, n_gold: int, score: Callable[[int, int], Any]
-) -> dict[int, int]:
+def match_one_to_one(n_out: int, n_gold: int, score: Callable[[int, int], Any]) -> dict[int, int]:
     """Pair outputs with gold items (output index -> gold index), each used once.
 
     `score` returns a comparable value (higher is better) or None for no match.
@@ -349,7 +384,8 @@ def _score_matching(n_out: int, gold: Sequence[dict], score: Callable[[int, int]
     optional = [g for g, item in enumerate(gold) if not item["required"]]
     pairs = sorted((o, g) for o, g in paired.items() if gold[g]["required"])
     false_positives = [
-        o for o in range(n_out)
+        o
+        for o in range(n_out)
         if o not in paired and not any(score(o, g) is not None for g in optional)
     ]
     matched_gold = set(paired.values())
@@ -358,7 +394,9 @@ def _score_matching(n_out: int, gold: Sequence[dict], score: Callable[[int, int]
     ]
     return _Outcome(
         Score(len(pairs), len(false_positives), len(false_negatives)),
-        pairs, false_positives, false_negatives,
+        pairs,
+        false_positives,
+        false_negatives,
     )
 
 
@@ -389,10 +427,15 @@ def document_entities(tables: dict[str, pd.DataFrame], doc_id: str) -> list[Outp
     found = []
     for row in tables["entities"].itertuples(index=False):
         if row.entity_id in surfaces or doc_id in split_list(row.documents):
-            found.append(OutputEntity(
-                row.entity_id, row.name, row.type, tuple(split_list(row.aliases)),
-                tuple(dict.fromkeys(surfaces.get(row.entity_id, []))),
-            ))
+            found.append(
+                OutputEntity(
+                    row.entity_id,
+                    row.name,
+                    row.type,
+                    tuple(split_list(row.aliases)),
+                    tuple(dict.fromkeys(surfaces.get(row.entity_id, []))),
+                )
+            )
     return sorted(found, key=lambda e: e.entity_id)
 
 
@@ -420,13 +463,16 @@ def _score_entities(
 
     plain = _score_matching(len(entities), gold, untyped)
     with_type = _score_matching(len(entities), gold, typed)
-    errors["entities_fp"] = [f"{entities[o].name} [{entities[o].type}]"
-                             for o in plain.false_positives]
-    errors["entities_fn"] = [f"{gold[g]['name']} [{gold[g]['type']}]"
-                             for g in plain.false_negatives]
+    errors["entities_fp"] = [
+        f"{entities[o].name} [{entities[o].type}]" for o in plain.false_positives
+    ]
+    errors["entities_fn"] = [
+        f"{gold[g]['name']} [{gold[g]['type']}]" for g in plain.false_negatives
+    ]
     errors["entities_type"] = [
         f"{gold[g]['name']}: got {entities[o].type or '-'}, want {gold[g]['type']}"
-        for o, g in plain.pairs if entities[o].type != gold[g]["type"]
+        for o, g in plain.pairs
+        if entities[o].type != gold[g]["type"]
     ]
     return plain.score, with_type.score
 
@@ -458,7 +504,7 @@ def date_overlap(output_text: str, gold_text: str) -> float | None:
         return 3.0 if _is_content(a) else None
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     for start in range(len(long_) - len(short) + 1):
-        if long_[start:start + len(short)] == short:
+        if long_[start : start + len(short)] == short:
             return 2.0 if _is_content(short) else None
     for size in range(min(len(a), len(b)) - 1, 0, -1):
         for left, right in ((a, b), (b, a)):
@@ -469,6 +515,7 @@ def date_overlap(output_text: str, gold_text: str) -> float | None:
 
 def date_value_equal(output_value: str, gold_value: str) -> bool:
     """TIMEX3 equality, where a decade `195X` and `195` are the same value."""
+
     def norm(value: str) -> str:
         value = value.strip()
         decade = _DECADE.match(value)
@@ -486,11 +533,11 @@ def _score_dates(
         return date_overlap(texts[o], gold[g]["text"])
 
     outcome = _score_matching(len(texts), gold, score)
-    wrong = [(o, g) for o, g in outcome.pairs
-             if not date_value_equal(values[o], gold[g]["value"])]
+    wrong = [(o, g) for o, g in outcome.pairs if not date_value_equal(values[o], gold[g]["value"])]
     errors["dates_fp"] = [f"{texts[o]!r} ({values[o]})" for o in outcome.false_positives]
-    errors["dates_fn"] = [f"{gold[g]['text']!r} ({gold[g]['value']})"
-                          for g in outcome.false_negatives]
+    errors["dates_fn"] = [
+        f"{gold[g]['text']!r} ({gold[g]['value']})" for g in outcome.false_negatives
+    ]
     errors["dates_value"] = [
         f"{gold[g]['text']!r}: got {values[o] or '-'}, want {gold[g]['value']}" for o, g in wrong
     ]
@@ -520,10 +567,14 @@ def document_treaties(tables: dict[str, pd.DataFrame], doc_id: str) -> list[Outp
     for row in tables["treaties"].itertuples(index=False):
         if row.treaty_id in surfaces or doc_id in split_list(row.documents):
             names = [row.name, *split_list(row.aliases), *surfaces.get(row.treaty_id, [])]
-            found.append(OutputTreaty(
-                row.treaty_id, tuple(dict.fromkeys(n for n in names if n.strip())),
-                frozenset(split_list(row.parties)), row.signed.strip(),
-            ))
+            found.append(
+                OutputTreaty(
+                    row.treaty_id,
+                    tuple(dict.fromkeys(n for n in names if n.strip())),
+                    frozenset(split_list(row.parties)),
+                    row.signed.strip(),
+                )
+            )
     return sorted(found, key=lambda t: t.treaty_id)
 
 
@@ -536,8 +587,11 @@ def treaty_match_score(treaty: OutputTreaty, gold_item: dict) -> tuple[float, fl
     """
     targets = [fold_name(t) for t in (gold_item["name"], *gold_item["aliases"])]
     best = max(
-        ((fuzzy_score(n, t), float(fuzz.ratio(fold_name(n), t)))
-         for n in treaty.names for t in targets),
+        (
+            (fuzzy_score(n, t), float(fuzz.ratio(fold_name(n), t)))
+            for n in treaty.names
+            for t in targets
+        ),
         default=(0.0, 0.0),
     )
     return best if best[0] >= FUZZY_THRESHOLD else None
@@ -562,8 +616,9 @@ def _score_treaties(
         if item["signed"]:
             signed_total += 1
             if _year(treaty.signed) != _year(item["signed"]):
-                signed_bad.append(f"{item['name']}: got {treaty.signed or '-'}, "
-                                  f"want {item['signed']}")
+                signed_bad.append(
+                    f"{item['name']}: got {treaty.signed or '-'}, want {item['signed']}"
+                )
         if "parties" in item:
             parties_total += 1
             if set(treaty.parties) != set(item["parties"]):
@@ -611,8 +666,9 @@ def _score_recommendations(
         return 1.0 if quotes[g] and quotes[g] in texts[o] else None
 
     outcome = _score_matching(len(texts), gold, score)
-    wrong = [(o, g) for o, g in outcome.pairs
-             if not proposers_match(proposers[o], gold[g]["proposer"])]
+    wrong = [
+        (o, g) for o, g in outcome.pairs if not proposers_match(proposers[o], gold[g]["proposer"])
+    ]
     errors["recommendations_fp"] = [_clip(texts[o]) for o in outcome.false_positives]
     errors["recommendations_fn"] = [_clip(gold[g]["quote"]) for g in outcome.false_negatives]
     errors["proposer"] = [
@@ -648,15 +704,23 @@ def evaluate_document(gold: dict, tables: dict[str, pd.DataFrame]) -> DocumentSc
         gold["recommendations"], _rows(tables["recommendations"], "doc_id", doc_id), errors
     )
     scores = DocumentScores(
-        doc_id=doc_id, entities=entities, entities_typed=entities_typed, dates=dates,
-        treaties=treaties, recommendations=recommendations, errors=errors,
+        doc_id=doc_id,
+        entities=entities,
+        entities_typed=entities_typed,
+        dates=dates,
+        treaties=treaties,
+        recommendations=recommendations,
+        errors=errors,
     )
-    _set_accuracies(scores, {
-        "date_value": date_counts,
-        "treaty_signed": signed_counts,
-        "treaty_parties": parties_counts,
-        "proposer": proposer_counts,
-    })
+    _set_accuracies(
+        scores,
+        {
+            "date_value": date_counts,
+            "treaty_signed": signed_counts,
+            "treaty_parties": parties_counts,
+            "proposer": proposer_counts,
+        },
+    )
     return scores
 
 
@@ -667,8 +731,11 @@ _TABLE_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("entities", "entities", ()),
     ("entities (typed)", "entities_typed", ()),
     ("dates", "dates", (("value", "date_value_accuracy"),)),
-    ("treaties", "treaties", (("signed", "treaty_signed_accuracy"),
-                              ("parties", "treaty_parties_accuracy"))),
+    (
+        "treaties",
+        "treaties",
+        (("signed", "treaty_signed_accuracy"), ("parties", "treaty_parties_accuracy")),
+    ),
     ("recommendations", "recommendations", (("proposer", "proposer_accuracy"),)),
 )
 
@@ -706,13 +773,22 @@ class EvaluationReport:
 def _document_table(doc: DocumentScores, title: str) -> Table:
     table = Table(title=title, title_justify="left")
     for header in ("table", "TP", "FP", "FN", "P", "R", "F1", "attribute accuracy"):
-        table.add_column(header, justify="left" if header in ("table", "attribute accuracy")
-                         else "right")
+        table.add_column(
+            header, justify="left" if header in ("table", "attribute accuracy") else "right"
+        )
     for label, attr, accuracies in _TABLE_ROWS:
         score: Score = getattr(doc, attr)
         extra = ", ".join(f"{name} {_pct(getattr(doc, key))}" for name, key in accuracies)
-        table.add_row(label, str(score.tp), str(score.fp), str(score.fn),
-                      _pct(score.precision), _pct(score.recall), _pct(score.f1), extra)
+        table.add_row(
+            label,
+            str(score.tp),
+            str(score.fp),
+            str(score.fn),
+            _pct(score.precision),
+            _pct(score.recall),
+            _pct(score.f1),
+            extra,
+        )
     return table
 
 
@@ -726,8 +802,12 @@ def _summary_table(report: EvaluationReport) -> Table:
         name = "micro-average" if is_micro else doc.doc_id
         if not is_micro and doc.doc_id in report.missing:
             name += " (missing)"
-        table.add_row(name, *(_pct(getattr(doc, attr).f1) for _, attr, _ in _TABLE_ROWS),
-                      style="bold" if is_micro else None, end_section=is_micro)
+        table.add_row(
+            name,
+            *(_pct(getattr(doc, attr).f1) for _, attr, _ in _TABLE_ROWS),
+            style="bold" if is_micro else None,
+            end_section=is_micro,
+        )
     return table
 
 

@@ -22,7 +22,9 @@ class FetchResult:
     message: str
 
 
-def fetch_source(source: Source, raw: Path, *, timeout: float = 60.0, force: bool = False) -> FetchResult:
+def fetch_source(
+    source: Source, raw: Path, *, timeout: float = 60.0, force: bool = False
+) -> FetchResult:
     """Download one source into raw/ unless it is there; never overwrite on failure."""
     target = resolve_in(raw, source.path, f"source {source.id}")
     if target.exists() and not force:
@@ -32,7 +34,8 @@ def fetch_source(source: Source, raw: Path, *, timeout: float = 60.0, force: boo
         return FetchResult(
             source.id,
             "no-url",
-            f"{source.id}: no download_url registered; download it by hand{where} and save it as {target}",
+            f"{source.id}: no download_url registered; "
+            f"download it by hand{where} and save it as {target}",
         )
     try:
         data = download(source.download_url, timeout=timeout)

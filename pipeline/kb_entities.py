@@ -25,10 +25,21 @@ from pipeline.errors import BriefdataError
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "entities.yaml"
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "WORK_OF_ART")
 
-_PUNCT = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
-    "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-})
+_PUNCT = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+    }
+)
 _SPACE = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$")
@@ -119,7 +130,8 @@ class EntityKB:
         """Surface keys that more than one record claims."""
         return [
             f"{key[1]!r}: {', '.join(r.id for r in recs)}"
-            for key, recs in self._index.items() if len(recs) > 1
+            for key, recs in self._index.items()
+            if len(recs) > 1
         ]
 
 
@@ -177,8 +189,12 @@ def _record_from_yaml(item: dict[str, Any], used: set[str]) -> EntityRecord:
             iso3 = country.alpha_3
             aliases += [n for n in _country_names(country) if n != name and n not in aliases]
     return EntityRecord(
-        id=str(item["id"]), name=name, type=str(item["type"]),
-        aliases=tuple(aliases), wikidata_id=str(item.get("wikidata_id") or ""), iso3=iso3,
+        id=str(item["id"]),
+        name=name,
+        type=str(item["type"]),
+        aliases=tuple(aliases),
+        wikidata_id=str(item.get("wikidata_id") or ""),
+        iso3=iso3,
     )
 
 
@@ -189,10 +205,15 @@ def _pycountry_records(used: set[str]) -> list[EntityRecord]:
             continue
         name = _common_country_name(country)
         aliases = tuple(n for n in _country_names(country) if n != name)
-        records.append(EntityRecord(
-            id=f"country-{country.alpha_3.lower()}", name=name, type="GPE",
-            aliases=aliases, iso3=country.alpha_3,
-        ))
+        records.append(
+            EntityRecord(
+                id=f"country-{country.alpha_3.lower()}",
+                name=name,
+                type="GPE",
+                aliases=aliases,
+                iso3=country.alpha_3,
+            )
+        )
     return records
 
 
@@ -222,8 +243,11 @@ def build_kb(data: dict[str, Any], version: str) -> EntityKB:
     non_entities = frozenset(fold_key(s) for s in surfaces)
     by_id = {str(item["id"]): item for item in items}
     return EntityKB(
-        records=tuple(records), non_entities=non_entities, rules=dict(data.get("rules") or {}),
-        version=version, family_names=_family_names(records, by_id),
+        records=tuple(records),
+        non_entities=non_entities,
+        rules=dict(data.get("rules") or {}),
+        version=version,
+        family_names=_family_names(records, by_id),
         non_entity_surfaces=surfaces,
     )
 

@@ -6,12 +6,16 @@ import os
 from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# A fresh ephemeral database takes a while to migrate on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 PROCESS_POOL_MIN_DOCS = 40  # below this, starting worker processes costs more than it saves
 
 
-def task_runner(runner: str, address: str | None, pending: int = 0, workers: int | None = None) -> Any:
+def task_runner(
+    runner: str, address: str | None, pending: int = 0, workers: int | None = None
+) -> Any:
     """The task runner for the extraction step.
 
     default: in-process threads for small runs, a pool of worker processes (one
@@ -41,7 +45,9 @@ def task_runner(runner: str, address: str | None, pending: int = 0, workers: int
     raise BriefdataError(f"unknown runner {runner!r} (choose default or dask)")
 
 
-def run_flow(*, runner: str = "default", address: str | None = None, **parameters: Any) -> dict[str, Any]:
+def run_flow(
+    *, runner: str = "default", address: str | None = None, **parameters: Any
+) -> dict[str, Any]:
     """The main flow's manifest. The per-run heartbeat is off: nothing watches it here."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

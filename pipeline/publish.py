@@ -104,7 +104,9 @@ def write_release(
     """Every file of a release, written deterministically into `folder`."""
     (folder / "text").mkdir(parents=True, exist_ok=True)
     for table in TABLES:
-        tables[table].to_csv(folder / f"{table}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        tables[table].to_csv(
+            folder / f"{table}.csv", index=False, lineterminator="\n", encoding="utf-8"
+        )
     for doc_id, text in sorted(texts.items()):
         (folder / "text" / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="\n")
     write_json(folder / "datapackage.json", datapackage_descriptor())
@@ -119,12 +121,18 @@ def publish(
     texts: dict[str, str],
     manifest: dict[str, Any],
     extra_files: dict[str, str] | None = None,
+    *,
+    with_report: bool = True,
 ) -> ValidationReport:
     """Build the release in staging, validate it, swap it in. Raises ValidationFailed."""
     staging = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         write_release(staging, tables, texts, manifest, extra_files)
+        if with_report:
+            from pipeline.report import write_report
+
+            write_report(staging)
         report = validate_package(staging)
         if not report.ok:
             failure_path = output.parent / f"{output.name}-{FAILURE_REPORT}"
@@ -169,4 +177,6 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
+    )

@@ -185,7 +185,9 @@ def add_source(
         raise RegistryError(f"{file}: cannot make a source id from the file name; pass --id")
     registry = load_registry(registry_path)
     if any(s.id == source_id for s in registry.sources):
-        raise RegistryError(f"{registry_path}: a source with id {source_id!r} is already registered")
+        raise RegistryError(
+            f"{registry_path}: a source with id {source_id!r} is already registered"
+        )
     relative = f"{source_id}{file.suffix.lower()}"
     target = resolve_in(raw, relative, f"source {source_id}")
     if target.exists():

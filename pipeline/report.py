@@ -528,11 +528,9 @@ def recommendations_html(
     parts = []
     for topic, rows in _by_topic(recommendations).items():
         anchor = f' id="rec-{escape(topic)}"' if anchors else ""
-        items = "".join(
-            _recommendation_item(row, links, show_doc, snippet) for row in rows[:limit]
-        )
+        items = "".join(_recommendation_item(row, links, show_doc, snippet) for row in rows[:limit])
         parts.append(
-            f'<h4{anchor}>{escape(_topic_label(topic))} '
+            f"<h4{anchor}>{escape(_topic_label(topic))} "
             f'<span class="muted">({len(rows)})</span></h4>'
             f'<ul class="recs">{items}</ul>{_more(len(rows) - limit, "recommendation")}'
         )
@@ -646,7 +644,7 @@ def entity_list(stats: EntityStats, entities: dict[str, Row], links: Links, limi
         return '<p class="empty">No entity mentions.</p>'
     items = " · ".join(
         f"{links.sentence(stats.first_sentence[e], _entity(entities, e)[0])} "
-        f"<span class=\"muted\">{stats.counts[e]}</span>"
+        f'<span class="muted">{stats.counts[e]}</span>'
         for e in top
     )
     return f'<p class="entity-list">{items}</p>'
@@ -691,8 +689,14 @@ def cooccurrence_svg(
     for a, b, weight, sentence_id in edges:
         title = f"{_entity(entities, a)[0]} — {_entity(entities, b)[0]}: {weight} sentence(s)"
         parts.append(
-            _edge(position[a], position[b], center, 1 + 5 * weight / heaviest, title,
-                  links.href(sentence_id))
+            _edge(
+                position[a],
+                position[b],
+                center,
+                1 + 5 * weight / heaviest,
+                title,
+                links.href(sentence_id),
+            )
         )
     most = max(stats.counts[e] for e in ordered)
     for entity_id in ordered:

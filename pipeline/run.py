@@ -99,7 +99,9 @@ def plan_run(settings: Settings) -> Plan:
             plan.failed.append(Failure(source.id, shown, str(error)))
             continue
         if not path.is_file():
-            plan.missing.append(_missing(source.id, source.title, source.url, shown, source.download_url))
+            plan.missing.append(
+                _missing(source.id, source.title, source.url, shown, source.download_url)
+            )
             continue
         digest = sha256_file(path)
         if source.sha256 and digest != source.sha256:
@@ -116,7 +118,9 @@ def _missing(doc_id: str, title: str, url: str, shown: str, download_url: str) -
     else:
         how = "no download URL is registered; download it by hand"
         how += f" from {url}" if url else ""
-    return MissingSource(doc_id, title, url, shown, f"file not found at {shown}; {how} and save it there")
+    return MissingSource(
+        doc_id, title, url, shown, f"file not found at {shown}; {how} and save it there"
+    )
 
 
 def _plan_folder(settings: Settings) -> Plan:
@@ -133,7 +137,9 @@ def _plan_folder(settings: Settings) -> Plan:
             continue
         doc_id = slugify(path.stem)
         if doc_id in seen:
-            plan.failed.append(Failure(doc_id, shown, f"duplicate document id {doc_id!r} (also {seen[doc_id]})"))
+            plan.failed.append(
+                Failure(doc_id, shown, f"duplicate document id {doc_id!r} (also {seen[doc_id]})")
+            )
             continue
         seen[doc_id] = shown
         meta = DocumentMeta(doc_id=doc_id, media_type=MEDIA_TYPES[path.suffix.lower()])
@@ -167,7 +173,11 @@ def model_fingerprint() -> dict[str, str]:
     from pipeline.nlp import installed_model_name, model_version
 
     name = installed_model_name()
-    return {"name": name, "version": model_version(name), "spacy": importlib.metadata.version("spacy")}
+    return {
+        "name": name,
+        "version": model_version(name),
+        "spacy": importlib.metadata.version("spacy"),
+    }
 
 
 def fingerprint(plan: Plan) -> dict[str, Any]:
@@ -183,7 +193,10 @@ def fingerprint(plan: Plan) -> dict[str, Any]:
 
 
 def extract_items(
-    items: list[WorkItem], settings: Settings, plan_fingerprint: dict[str, Any], registered: dict[str, str]
+    items: list[WorkItem],
+    settings: Settings,
+    plan_fingerprint: dict[str, Any],
+    registered: dict[str, str],
 ) -> list[Outcome]:
     """Each document's record, from the cache when its key is known, else extracted.
 
@@ -227,9 +240,11 @@ def _extract_chunk(
         try:
             read, meta = read_source(item.path, item.meta, max_bytes=settings.max_bytes)
         except IngestError as error:
-            outcomes.append(Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}"))
+            outcomes.append(
+                Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}")
+            )
             continue
-        except Exception as error:  # noqa: BLE001 - one bad document must not stop the run
+        except Exception as error:
             outcomes.append(_crash(item, error))
             continue
         readable.append((item, read, meta))
@@ -240,15 +255,19 @@ def _extract_chunk(
         started = time.perf_counter()
         try:
             extraction, links = run_extractors(meta, text, sentences, registered)
-            record = document_record(extraction, sha256=item.sha256, pages=read.pages, treaty_links=links)
-        except Exception as error:  # noqa: BLE001 - an extractor bug must not stop the run
+            record = document_record(
+                extraction, sha256=item.sha256, pages=read.pages, treaty_links=links
+            )
+        except Exception as error:
             outcomes.append(_crash(item, error))
             continue
         record["text"] = text
         record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
         record["page_stats"] = read.page_stats
         cache.put(item_key(item, plan_fingerprint), record)
-        outcomes.append(Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started))
+        outcomes.append(
+            Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started)
+        )
     return outcomes
 
 
@@ -264,7 +283,9 @@ def warm_up() -> None:
 
 
 def _crash(item: WorkItem, error: Exception) -> Outcome:
-    return Outcome(item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}")
+    return Outcome(
+        item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}"
+    )
 
 
 def item_key(item: WorkItem, plan_fingerprint: dict[str, Any]) -> str:
@@ -293,7 +314,11 @@ def assemble(
     from pipeline.stale import stale_records
 
     good = {o.doc_id: o.record for o in outcomes if o.record is not None}
-    failed = [Failure(o.doc_id, _display(plan, o.doc_id), o.error) for o in outcomes if o.status == "failed"]
+    failed = [
+        Failure(o.doc_id, _display(plan, o.doc_id), o.error)
+        for o in outcomes
+        if o.status == "failed"
+    ]
     failed += plan.failed
     stale = stale_records(settings.output, [f.doc_id for f in failed if f.doc_id not in good])
     records = {**stale, **good}
@@ -322,7 +347,11 @@ def build_manifest(
     inputs = []
     for item in sorted(plan.items, key=lambda i: i.doc_id):
         record = records.get(item.doc_id) or {}
-        status = "stale" if item.doc_id in stale else ("failed" if item.doc_id in failed_ids else "published")
+        status = (
+            "stale"
+            if item.doc_id in stale
+            else ("failed" if item.doc_id in failed_ids else "published")
+        )
         inputs.append(
             {
                 "doc_id": item.doc_id,
@@ -332,7 +361,9 @@ def build_manifest(
                 "page_stats": record.get("page_stats", []) if status == "published" else [],
             }
         )
-    warnings = sorted(set(plan.warnings) | {w for r in records.values() for w in r.get("warnings", [])})
+    warnings = sorted(
+        set(plan.warnings) | {w for r in records.values() for w in r.get("warnings", [])}
+    )
     return {
         "dataset": "briefdata",
         "briefdata_version": __version__,
@@ -370,7 +401,11 @@ def load_records(
         record = cache.get(item_key(item, plan_fingerprint))
         if record is None:
             outcomes.append(
-                Outcome(item.doc_id, "failed", error=f"{item.display_path}: not extracted (run extract first)")
+                Outcome(
+                    item.doc_id,
+                    "failed",
+                    error=f"{item.display_path}: not extracted (run extract first)",
+                )
             )
         else:
             outcomes.append(Outcome(item.doc_id, "cached", record))

@@ -87,7 +87,10 @@ def document_record(
         }
         for n, m in enumerate(ordered(extraction.entities), 1)
     ]
-    date_order = sorted(range(len(extraction.dates)), key=lambda i: (extraction.dates[i].start, extraction.dates[i].end))
+    date_order = sorted(
+        range(len(extraction.dates)),
+        key=lambda i: (extraction.dates[i].start, extraction.dates[i].end),
+    )
     dates = []
     for n, i in enumerate(date_order, 1):
         d = extraction.dates[i]
@@ -233,9 +236,13 @@ def _merge_treaties(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "name": name,
                 "aliases": LIST_SEPARATOR.join(sorted(aliases)),
                 "kind": _most_common(info["kind"] for info in infos) or "other",
-                "parties": LIST_SEPARATOR.join(_most_common_list(info["parties"] for info in infos)),
+                "parties": LIST_SEPARATOR.join(
+                    _most_common_list(info["parties"] for info in infos)
+                ),
                 "signed": _most_common(info["signed"] for info in infos),
-                "amended": LIST_SEPARATOR.join(sorted({a for info in infos for a in info["amended"]})),
+                "amended": LIST_SEPARATOR.join(
+                    sorted({a for info in infos for a in info["amended"]})
+                ),
                 "status": _most_common(info["status"] for info in infos),
                 "wikidata_id": _first(info["wikidata_id"] for info in infos),
                 "mentions": len(group),
@@ -251,7 +258,9 @@ def _link_proposers(recommendations: list[dict[str, Any]], entities: list[dict[s
         if entity["type"] in ("PERSON", "ORG", "GPE"):
             by_name.setdefault(entity["name"].casefold(), entity["entity_id"])
     for recommendation in recommendations:
-        recommendation["proposer_entity_id"] = by_name.get(recommendation["proposer"].casefold(), "")
+        recommendation["proposer_entity_id"] = by_name.get(
+            recommendation["proposer"].casefold(), ""
+        )
 
 
 def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -27,7 +27,14 @@ TABLES = (
     "recommendations",
     "citations",
 )
-OFFSET_TABLES = ("sentences", "mentions", "dates", "treaty_mentions", "recommendations", "citations")
+OFFSET_TABLES = (
+    "sentences",
+    "mentions",
+    "dates",
+    "treaty_mentions",
+    "recommendations",
+    "citations",
+)
 DOC_COLUMN = {"citations": "citing_doc_id"}
 
 
@@ -141,7 +148,13 @@ def _check_schema(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
         _pandera_schema(table).validate(typed, lazy=True)
     except pandera.errors.SchemaErrors as errors:
         for case in errors.failure_cases.to_dict("records"):
-            report.add(table, str(case.get("check")), case.get("index"), case.get("column"), case.get("failure_case"))
+            report.add(
+                table,
+                str(case.get("check")),
+                case.get("index"),
+                case.get("column"),
+                case.get("failure_case"),
+            )
     bad_numbers = frame[integer_columns(table)].notna() & typed[integer_columns(table)].isna()
     for column in integer_columns(table):
         for index in frame.index[bad_numbers[column]]:
@@ -158,7 +171,9 @@ def _check_foreign_keys(tables: dict[str, pd.DataFrame], report: ValidationRepor
             known = set(tables[target][target_column].dropna())
             values = frame[column].dropna()
             for index, value in values[~values.isin(known)].items():
-                report.add(table, f"foreign key to {target}.{target_column}", int(index), column, value)
+                report.add(
+                    table, f"foreign key to {target}.{target_column}", int(index), column, value
+                )
 
 
 def _check_offsets(folder: Path, tables: dict[str, pd.DataFrame], report: ValidationReport) -> None:
@@ -178,4 +193,6 @@ def _check_offsets(folder: Path, tables: dict[str, pd.DataFrame], report: Valida
             except (TypeError, ValueError):
                 continue  # reported by the schema check
             if texts[doc_id][start:end] != row.text:
-                report.add(table, "text[start_char:end_char] != text", int(row.Index), "text", row.text)
+                report.add(
+                    table, "text[start_char:end_char] != text", int(row.Index), "text", row.text
+                )

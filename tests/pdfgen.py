@@ -24,10 +24,12 @@ BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=12, bulletIndent=2)
 NOTE = ParagraphStyle("note", fontName="Times-Roman", fontSize=7.5, leading=9)
 HEADINGS = {
     1: ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=17, leading=21, spaceAfter=10),
-    2: ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=13, leading=16, spaceBefore=6,
-                      spaceAfter=5),
-    3: ParagraphStyle("h3", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=4,
-                      spaceAfter=4),
+    2: ParagraphStyle(
+        "h2", fontName="Helvetica-Bold", fontSize=13, leading=16, spaceBefore=6, spaceAfter=5
+    ),
+    3: ParagraphStyle(
+        "h3", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=4, spaceAfter=4
+    ),
 }
 
 
@@ -69,9 +71,15 @@ def split_markdown(markdown_text: str) -> MarkdownParts:
 class _NotedParagraph(Paragraph):
     """A paragraph that queues its footnotes for the page it is drawn on."""
 
-    def __init__(self, text: str | None, style: ParagraphStyle, *args: object,
-                 notes: list[str] | None = None, queue: list[str] | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        *args: object,
+        notes: list[str] | None = None,
+        queue: list[str] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(text, style, *args, **kwargs)
         self._notes = notes if notes is not None else []
         self._queue = queue if queue is not None else []
@@ -105,9 +113,17 @@ def render_two_column_pdf(
     margin, gutter, note_area = 54.0, 18.0, 90.0
     column = (width - 2 * margin - gutter) / 2
     frames = [
-        Frame(margin + i * (column + gutter), margin + note_area, column,
-              height - 2 * margin - note_area - 12, id=f"col{i}", leftPadding=0,
-              rightPadding=0, topPadding=0, bottomPadding=0)
+        Frame(
+            margin + i * (column + gutter),
+            margin + note_area,
+            column,
+            height - 2 * margin - note_area - 12,
+            id=f"col{i}",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         for i in range(2)
     ]
 
@@ -120,8 +136,7 @@ def render_two_column_pdf(
         if queue:
             canvas.line(margin, y + 8, margin + 120, y + 8)
         for mark in queue:
-            note = Paragraph(f"<super>{escape(mark)}</super> {escape(parts.footnotes[mark])}",
-                             NOTE)
+            note = Paragraph(f"<super>{escape(mark)}</super> {escape(parts.footnotes[mark])}", NOTE)
             _, used = note.wrap(width - 2 * margin, note_area)
             note.drawOn(canvas, margin, y - used + NOTE.leading)
             y -= used + 2
@@ -134,8 +149,9 @@ def render_two_column_pdf(
         if kind.startswith("h"):
             story.append(Paragraph(_markup(text), HEADINGS[int(kind[1])]))
         elif kind == "li":
-            story.append(_NotedParagraph(_markup(text), BULLET, notes=notes, queue=queue,
-                                         bulletText="•"))
+            story.append(
+                _NotedParagraph(_markup(text), BULLET, notes=notes, queue=queue, bulletText="•")
+            )
         else:
             story.append(_NotedParagraph(_markup(text), BODY, notes=notes, queue=queue))
     doc = BaseDocTemplate(str(path), pagesize=letter, title=title)

@@ -36,8 +36,7 @@ def haggard(nlp: Language):
 
 def one_sentence(nlp: Language, text: str, kind: str = "body") -> list[SentenceContext]:
     doc = nlp(text)
-    return [SentenceContext(index=0, span=doc[:], doc_offset=0, section="", kind=kind,
-                            page=None)]
+    return [SentenceContext(index=0, span=doc[:], doc_offset=0, section="", kind=kind, page=None)]
 
 
 def test_titles_in_prose_footnote_and_acknowledgements_link(haggard) -> None:
@@ -67,8 +66,8 @@ def test_unrelated_registry_titles_do_not_appear_in_a_statement(nlp: Language) -
 
 def test_a_titled_report_that_is_not_registered_is_cited_unlinked(nlp: Language) -> None:
     sentences = one_sentence(
-        nlp, "The commission released a report titled Rebuilding the Arsenal of Democracy "
-             "in March.")
+        nlp, "The commission released a report titled Rebuilding the Arsenal of Democracy in March."
+    )
     (citation,) = extract_citations(sentences, DocumentMeta(doc_id="x"), REGISTERED)
     assert citation.text == "Rebuilding the Arsenal of Democracy"
     assert citation.cited_title == citation.text
@@ -77,11 +76,14 @@ def test_a_titled_report_that_is_not_registered_is_cited_unlinked(nlp: Language)
 
 def test_a_name_coined_in_passing_is_not_a_citation(nlp: Language) -> None:
     sentences = one_sentence(
-        nlp, "The final challenge is what might be called the Pogo problem, after a cartoon.")
+        nlp, "The final challenge is what might be called the Pogo problem, after a cartoon."
+    )
     assert extract_citations(sentences, DocumentMeta(doc_id="x"), REGISTERED) == []
 
 
 def test_linking_tolerates_small_title_variants() -> None:
-    assert link_title("New Frontiers of Security Cooperation with Seoul and Tokyo",
-                      REGISTERED) == ("npec-2021-new-frontiers", NEW_FRONTIERS)
+    assert link_title("New Frontiers of Security Cooperation with Seoul and Tokyo", REGISTERED) == (
+        "npec-2021-new-frontiers",
+        NEW_FRONTIERS,
+    )
     assert link_title("New Approaches to Arms Control", REGISTERED) == ("", "")

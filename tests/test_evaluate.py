@@ -46,9 +46,18 @@ def gold_of(doc_id: str) -> dict:
 
 def perfect_rows(golds: list[dict], optional: bool = True) -> Rows:
     """Output rows that reproduce each gold item exactly (optional ones if asked)."""
-    rows: Rows = {name: [] for name in (
-        "documents", "entities", "mentions", "dates", "treaties", "treaty_mentions",
-        "recommendations")}
+    rows: Rows = {
+        name: []
+        for name in (
+            "documents",
+            "entities",
+            "mentions",
+            "dates",
+            "treaties",
+            "treaty_mentions",
+            "recommendations",
+        )
+    }
     for gold in golds:
         doc = gold["doc_id"]
         rows["documents"].append({"doc_id": doc, "title": doc})
@@ -60,8 +69,14 @@ def perfect_rows(golds: list[dict], optional: bool = True) -> Rows:
                 add_date(rows, doc, item["text"], item["value"])
         for item in gold["treaties"]:
             if item["required"] or optional:
-                add_treaty(rows, doc, item["name"], item["aliases"], item.get("parties", []),
-                           item["signed"])
+                add_treaty(
+                    rows,
+                    doc,
+                    item["name"],
+                    item["aliases"],
+                    item.get("parties", []),
+                    item["signed"],
+                )
         for item in gold["recommendations"]:
             if item["required"] or optional:
                 add_recommendation(rows, doc, f"In short, {item['quote']}.", item["proposer"])
@@ -74,34 +89,79 @@ def next_id(records: list[dict[str, str]], column: str, prefix: str) -> str:
     return f"{prefix}{max(used, default=-1) + 1:05d}"
 
 
-def add_entity(rows: Rows, doc: str, name: str, type_: str, aliases: Sequence[str] = (),
-               mention: str | None = None) -> str:
+def add_entity(
+    rows: Rows,
+    doc: str,
+    name: str,
+    type_: str,
+    aliases: Sequence[str] = (),
+    mention: str | None = None,
+) -> str:
     entity_id = next_id(rows["entities"], "entity_id", "E")
-    rows["entities"].append({"entity_id": entity_id, "name": name, "type": type_,
-                             "aliases": "; ".join(aliases), "documents": doc})
-    rows["mentions"].append({"mention_id": next_id(rows["mentions"], "mention_id", "M"),
-                             "entity_id": entity_id, "doc_id": doc, "text": mention or name})
+    rows["entities"].append(
+        {
+            "entity_id": entity_id,
+            "name": name,
+            "type": type_,
+            "aliases": "; ".join(aliases),
+            "documents": doc,
+        }
+    )
+    rows["mentions"].append(
+        {
+            "mention_id": next_id(rows["mentions"], "mention_id", "M"),
+            "entity_id": entity_id,
+            "doc_id": doc,
+            "text": mention or name,
+        }
+    )
     return entity_id
 
 
 def add_date(rows: Rows, doc: str, text: str, value: str) -> None:
-    rows["dates"].append({"date_id": next_id(rows["dates"], "date_id", "D"), "doc_id": doc,
-                          "text": text, "value": value, "kind": "date"})
+    rows["dates"].append(
+        {
+            "date_id": next_id(rows["dates"], "date_id", "D"),
+            "doc_id": doc,
+            "text": text,
+            "value": value,
+            "kind": "date",
+        }
+    )
 
 
-def add_treaty(rows: Rows, doc: str, name: str, aliases: Sequence[str] = (),
-               parties: Sequence[str] = (), signed: str = "") -> None:
+def add_treaty(
+    rows: Rows,
+    doc: str,
+    name: str,
+    aliases: Sequence[str] = (),
+    parties: Sequence[str] = (),
+    signed: str = "",
+) -> None:
     treaty_id = next_id(rows["treaties"], "treaty_id", "T")
-    rows["treaties"].append({"treaty_id": treaty_id, "name": name, "aliases": "; ".join(aliases),
-                             "kind": "other", "parties": "; ".join(parties), "signed": signed,
-                             "documents": doc})
+    rows["treaties"].append(
+        {
+            "treaty_id": treaty_id,
+            "name": name,
+            "aliases": "; ".join(aliases),
+            "kind": "other",
+            "parties": "; ".join(parties),
+            "signed": signed,
+            "documents": doc,
+        }
+    )
     rows["treaty_mentions"].append({"treaty_id": treaty_id, "doc_id": doc, "text": name})
 
 
 def add_recommendation(rows: Rows, doc: str, text: str, proposer: str) -> None:
-    rows["recommendations"].append({
-        "recommendation_id": next_id(rows["recommendations"], "recommendation_id", "R"),
-        "doc_id": doc, "text": text, "proposer": proposer})
+    rows["recommendations"].append(
+        {
+            "recommendation_id": next_id(rows["recommendations"], "recommendation_id", "R"),
+            "doc_id": doc,
+            "text": text,
+            "proposer": proposer,
+        }
+    )
 
 
 def write(rows: Rows, folder: Path) -> Path:
@@ -113,8 +173,9 @@ def write(rows: Rows, folder: Path) -> Path:
     return folder
 
 
-def score_doc(tmp_path: Path, doc_id: str, edit: Callable[[Rows], None] | None = None,
-              optional: bool = True) -> DocumentScores:
+def score_doc(
+    tmp_path: Path, doc_id: str, edit: Callable[[Rows], None] | None = None, optional: bool = True
+) -> DocumentScores:
     """Write a perfect output for one document, apply `edit`, read it back, score it."""
     gold = gold_of(doc_id)
     rows = perfect_rows([gold], optional=optional)
@@ -145,8 +206,12 @@ def test_perfect_output_scores_one_everywhere(tmp_path: Path) -> None:
             score = getattr(doc, attr)
             assert (score.fp, score.fn) == (0, 0), (doc.doc_id, attr, doc.errors)
             assert score.f1 == 1.0
-        for accuracy in (doc.date_value_accuracy, doc.treaty_signed_accuracy,
-                         doc.treaty_parties_accuracy, doc.proposer_accuracy):
+        for accuracy in (
+            doc.date_value_accuracy,
+            doc.treaty_signed_accuracy,
+            doc.treaty_parties_accuracy,
+            doc.proposer_accuracy,
+        ):
             assert accuracy in (None, 1.0)
         assert all(values == [] for values in doc.errors.values())
     micro = report.micro
@@ -198,16 +263,16 @@ def test_removing_a_required_entity_lowers_recall_exactly(tmp_path: Path) -> Non
 
 def test_junk_entity_lowers_precision(tmp_path: Path) -> None:
     n = len(required(gold_of(HAGGARD), "entities"))
-    scores = score_doc(tmp_path, HAGGARD,
-                       lambda rows: add_entity(rows, HAGGARD, "Open RAN", "ORG"))
+    scores = score_doc(tmp_path, HAGGARD, lambda rows: add_entity(rows, HAGGARD, "Open RAN", "ORG"))
     assert scores.entities == Score(n, 1, 0)
     assert scores.entities.precision == pytest.approx(n / (n + 1))
     assert scores.errors["entities_fp"] == ["Open RAN [ORG]"]
 
 
 def test_duplicate_entity_for_one_referent_is_a_false_positive(tmp_path: Path) -> None:
-    scores = score_doc(tmp_path, DECLARATION,
-                       lambda rows: add_entity(rows, DECLARATION, "Seoul", "GPE"))
+    scores = score_doc(
+        tmp_path, DECLARATION, lambda rows: add_entity(rows, DECLARATION, "Seoul", "GPE")
+    )
     assert scores.entities.fp == 1 and scores.entities.fn == 0
     assert scores.errors["entities_fp"] == ["Seoul [GPE]"]
 
@@ -244,8 +309,11 @@ def test_fold_name_equates(output: str, gold: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Theodore Roosevelt", "odore Roosevelt"), ("Asia Pacific", "Asia-Pacific"),
-     ("North Korea", "Korea")],
+    [
+        ("Theodore Roosevelt", "odore Roosevelt"),
+        ("Asia Pacific", "Asia-Pacific"),
+        ("North Korea", "Korea"),
+    ],
 )
 def test_fold_name_keeps_distinct_names_apart(a: str, b: str) -> None:
     assert fold_name(a) != fold_name(b)
@@ -411,14 +479,16 @@ def test_treaty_fuzzy_threshold_is_85() -> None:
     assert 80 < fuzzy_score("Trans-Pacific Pact", "Trans-Pacific Partnership") < 85
 
 
-@pytest.mark.parametrize(("name", "matched"),
-                         [("Trans-Pacific Parts", True), ("Trans-Pacific Pact", False)])
+@pytest.mark.parametrize(
+    ("name", "matched"), [("Trans-Pacific Parts", True), ("Trans-Pacific Pact", False)]
+)
 def test_treaty_fuzzy_match_in_scoring(tmp_path: Path, name: str, matched: bool) -> None:
     def rename(rows: Rows) -> None:
         row = next(r for r in rows["treaties"] if r["name"] == "Trans-Pacific Partnership")
         row["name"], row["aliases"] = name, ""
-        next(r for r in rows["treaty_mentions"] if r["treaty_id"] == row["treaty_id"])[
-            "text"] = name
+        next(r for r in rows["treaty_mentions"] if r["treaty_id"] == row["treaty_id"])["text"] = (
+            name
+        )
 
     scores = score_doc(tmp_path, HAGGARD, rename)
     assert (scores.treaties.fn == 0) is matched
@@ -442,9 +512,11 @@ def test_treaty_attributes(tmp_path: Path) -> None:
     assert scores.accuracy_counts["treaty_signed"] == (len(with_signed) - 1, len(with_signed))
     assert scores.accuracy_counts["treaty_parties"] == (len(gold) - 1, len(gold))
     assert scores.errors["treaties_signed"] == [
-        "Korea-U.S. Free Trade Agreement: got 2010, want 2007"]
+        "Korea-U.S. Free Trade Agreement: got 2010, want 2007"
+    ]
     assert scores.errors["treaties_parties"] == [
-        "U.S.-Japan Trade Agreement: got JPN, want JPN; USA"]
+        "U.S.-Japan Trade Agreement: got JPN, want JPN; USA"
+    ]
 
 
 def test_exact_treaty_name_beats_token_subset(tmp_path: Path) -> None:
@@ -460,16 +532,20 @@ def test_recommendation_containment_folds_space_and_quotes(tmp_path: Path) -> No
     def vary(rows: Rows) -> None:
         for row in rows["recommendations"]:
             if "Chhabra recommends" in row["text"]:
-                row["text"] = "Thus  Chhabra recommends that Washington,\nSeoul, and Tokyo work " \
-                              "with other AI-advanced allied governments."
+                row["text"] = (
+                    "Thus  Chhabra recommends that Washington,\nSeoul, and Tokyo work "
+                    "with other AI-advanced allied governments."
+                )
             if "smart alliance strategy" in row["text"]:
                 row["text"] = "a smart alliance strategy should"  # cut short: no match
 
     scores = score_doc(tmp_path, HAGGARD, vary)
     assert scores.recommendations == Score(
-        len(required(gold_of(HAGGARD), "recommendations")) - 1, 1, 1)
+        len(required(gold_of(HAGGARD), "recommendations")) - 1, 1, 1
+    )
     assert scores.errors["recommendations_fn"] == [
-        "a smart alliance strategy should structure cooperation"]
+        "a smart alliance strategy should structure cooperation"
+    ]
     assert fold_quote("\u201cgo\u201d  now\n") == '"go" now'
 
 
@@ -519,8 +595,9 @@ def test_score_edge_cases() -> None:
 
 
 def test_micro_average_pools_counts() -> None:
-    a = DocumentScores("a", entities=Score(3, 1, 0),
-                       accuracy_counts={"date_value": (1, 1), "proposer": (0, 0)})
+    a = DocumentScores(
+        "a", entities=Score(3, 1, 0), accuracy_counts={"date_value": (1, 1), "proposer": (0, 0)}
+    )
     b = DocumentScores("b", entities=Score(1, 0, 2), accuracy_counts={"date_value": (0, 3)})
     micro = micro_average([a, b])
     assert micro.entities == Score(4, 1, 2)
@@ -551,8 +628,10 @@ def test_report_to_dict_and_render(tmp_path: Path) -> None:
 
 def test_load_gold_reads_unquoted_dates_as_text(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
-    path.write_text("doc_id: x\ntreaties:\n  - {name: Pact, signed: 2023-04-26, parties: [USA]}\n"
-                    "dates:\n  - {text: '1960', value: 1960, required: false}\n")
+    path.write_text(
+        "doc_id: x\ntreaties:\n  - {name: Pact, signed: 2023-04-26, parties: [USA]}\n"
+        "dates:\n  - {text: '1960', value: 1960, required: false}\n"
+    )
     gold = load_gold(path)
     assert gold["treaties"][0]["signed"] == "2023-04-26"
     assert gold["dates"][0]["value"] == "1960" and gold["dates"][0]["required"] is False
@@ -585,9 +664,12 @@ def write_gold(tmp_path: Path, text: str) -> dict:
 
 
 def test_tie_prefers_required_over_optional_item(tmp_path: Path) -> None:
-    gold = write_gold(tmp_path, "entities:\n"
-                      "  - {name: Korea, type: GPE, required: false}\n"
-                      "  - {name: South Korea, type: GPE, aliases: [Korea]}\n")
+    gold = write_gold(
+        tmp_path,
+        "entities:\n"
+        "  - {name: Korea, type: GPE, required: false}\n"
+        "  - {name: South Korea, type: GPE, aliases: [Korea]}\n",
+    )
     rows = perfect_rows([])
     rows["documents"].append({"doc_id": "synthetic"})
     add_entity(rows, "synthetic", "Korea", "GPE")
@@ -596,9 +678,12 @@ def test_tie_prefers_required_over_optional_item(tmp_path: Path) -> None:
 
 
 def test_exact_treaty_name_wins_a_token_set_tie(tmp_path: Path) -> None:
-    gold = write_gold(tmp_path, "treaties:\n"
-                      "  - {name: Korean Armistice Agreement, signed: '1953', parties: []}\n"
-                      "  - {name: Armistice, signed: '1918', parties: []}\n")
+    gold = write_gold(
+        tmp_path,
+        "treaties:\n"
+        "  - {name: Korean Armistice Agreement, signed: '1953', parties: []}\n"
+        "  - {name: Armistice, signed: '1918', parties: []}\n",
+    )
     rows = perfect_rows([])
     rows["documents"].append({"doc_id": "synthetic"})
     add_treaty(rows, "synthetic", "Armistice", signed="1918")

@@ -18,7 +18,7 @@ PAYLOAD = b"%PDF-1.4 pretend bytes of a published study\n"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         if self.path == "/slow.pdf":
             time.sleep(2)
         if self.path in ("/study.pdf", "/slow.pdf"):

@@ -36,7 +36,9 @@ def test_footnote_and_bullets():
     blocks = blocks_of("haggard-2021-beyond-deterrence.md")
     (footnote,) = [b for b in blocks if b.kind == "footnote"]
     assert footnote.section == "Footnotes"
-    assert footnote.text.startswith("See New Frontiers of Security Cooperation with Seoul and Tokyo")
+    assert footnote.text.startswith(
+        "See New Frontiers of Security Cooperation with Seoul and Tokyo"
+    )
     items = [b.text for b in blocks if b.kind == "list_item"]
     assert items[0] == "more permissive guidelines for defense cooperation;"
     assert all(not item.startswith("◆") for item in items)
@@ -50,7 +52,9 @@ def test_superscript_ordinals_are_kept_footnote_marks_dropped():
 
 
 def test_front_matter_title_and_bold_headings():
-    result = read_markdown((SOURCES / "wh-2021-04-16-us-japan-joint-leaders-statement.md").read_text())
+    result = read_markdown(
+        (SOURCES / "wh-2021-04-16-us-japan-joint-leaders-statement.md").read_text()
+    )
     assert result.front_matter["date"] == "2021-04-16"
     assert result.blocks[0].kind == "title"
     assert result.blocks[0].text.startswith("U.S.- Japan Joint Leaders’ Statement")
@@ -64,7 +68,10 @@ def test_front_matter_title_and_bold_headings():
 
 
 def test_front_matter_needs_both_fences():
-    assert split_front_matter("---\ntitle: x\nno closing fence\n") == ({}, "---\ntitle: x\nno closing fence\n")
+    assert split_front_matter("---\ntitle: x\nno closing fence\n") == (
+        {},
+        "---\ntitle: x\nno closing fence\n",
+    )
 
 
 def test_sentences_carry_offsets_sections_and_kinds(nlp):
@@ -101,7 +108,9 @@ def test_empty_oversized_and_unsupported_files(tmp_path):
         read_document(empty)
     big = tmp_path / "big.txt"
     big.write_text("word " * 1000)
-    with pytest.raises(IngestError, match=r"big.txt: file is 5,000 bytes, over the size limit of 100"):
+    with pytest.raises(
+        IngestError, match=r"big.txt: file is 5,000 bytes, over the size limit of 100"
+    ):
         read_document(big, max_bytes=100)
     other = tmp_path / "sheet.xlsx"
     other.write_bytes(b"x")

@@ -202,9 +202,13 @@ def haggard_pdf(tmp_path_factory):
 
 def test_rendered_markdown_round_trips(haggard_pdf):
     parts = split_markdown(HAGGARD.read_text(encoding="utf-8"))
-    expected = _words(" ".join(
-        re.sub(r"<sup>.*?</sup>", "", plain_inline(t)) for k, t in parts.flow if k in ("p", "li")
-    ))
+    expected = _words(
+        " ".join(
+            re.sub(r"<sup>.*?</sup>", "", plain_inline(t))
+            for k, t in parts.flow
+            if k in ("p", "li")
+        )
+    )
     got = _words(" ".join(b.text for b in haggard_pdf.blocks if b.kind == "body"))
     assert SequenceMatcher(None, expected, got, autojunk=False).ratio() >= 0.97
     assert haggard_pdf.page_stats[0].columns == 2

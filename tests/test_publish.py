@@ -57,7 +57,9 @@ def publish_old_and_snapshot(output: Path) -> dict[str, bytes]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_publish_writes_a_valid_package(tmp_path):
@@ -99,9 +101,9 @@ def test_lock_refuses_a_second_run_and_is_released(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(PublishLocked, match=rf"another briefdata run \(pid {holder.pid}\)"):
-            with publish_lock(output):
-                pass
+        expected = rf"another briefdata run \(pid {holder.pid}\)"
+        with pytest.raises(PublishLocked, match=expected), publish_lock(output):
+            pass
     finally:
         holder.kill()  # a crash: the kernel releases the lock
         holder.wait()
@@ -146,7 +148,9 @@ def test_sigkill_during_publish_leaves_old_or_new_and_the_next_run_recovers(tmp_
         tables, texts = release(*NEW)
         publish_module.publish(Path({str(output)!r}), tables, texts, {{"release": "new"}})
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == -9, result.stderr
 
     tables, texts = release(*NEW)

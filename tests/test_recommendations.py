@@ -23,8 +23,12 @@ HAGGARD_META = DocumentMeta(
     title="U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence",
     authors=("Stephan Haggard",),
 )
-CAPITALS = {"Washington": "United States", "Seoul": "South Korea", "Tokyo": "Japan",
-            "Beijing": "China"}
+CAPITALS = {
+    "Washington": "United States",
+    "Seoul": "South Korea",
+    "Tokyo": "Japan",
+    "Beijing": "China",
+}
 STATES = {"U.S.": "United States", "Korea": "South Korea", "ROK": "South Korea"}
 
 
@@ -37,7 +41,8 @@ def spacy_mentions(sentences: list[SentenceContext]) -> list[EntityMention]:
     """Mentions from the statistical NER with surnames and capitals resolved."""
     full = {
         e.text.split()[-1]: e.text
-        for s in sentences for e in s.span.ents
+        for s in sentences
+        for e in s.span.ents
         if e.label_ == "PERSON" and " " in e.text
     }
     mentions = []
@@ -46,9 +51,17 @@ def spacy_mentions(sentences: list[SentenceContext]) -> list[EntityMention]:
             text = e.text[4:] if e.text.startswith("the ") else e.text
             name = CAPITALS.get(text) or STATES.get(text) or full.get(text, text)
             label = "GPE" if text in CAPITALS else e.label_
-            mentions.append(EntityMention(s.index, s.doc_offset + e.start_char,
-                                          s.doc_offset + e.end_char, e.text, e.label_,
-                                          name, label))
+            mentions.append(
+                EntityMention(
+                    s.index,
+                    s.doc_offset + e.start_char,
+                    s.doc_offset + e.end_char,
+                    e.text,
+                    e.label_,
+                    name,
+                    label,
+                )
+            )
     return mentions
 
 
@@ -84,8 +97,7 @@ def row_with(rows: list, quote: str):
 
 def one_sentence(nlp: Language, text: str) -> SentenceContext:
     doc = nlp(text)
-    return SentenceContext(index=0, span=doc[:], doc_offset=0, section="", kind="body",
-                           page=None)
+    return SentenceContext(index=0, span=doc[:], doc_offset=0, section="", kind="body", page=None)
 
 
 def test_every_row_indexes_the_document_text(documents) -> None:
@@ -103,8 +115,11 @@ def test_reported_proposals_belong_to_their_author(documents) -> None:
     assert standards.modality == "recommend"
     assert set(standards.addressee.split("; ")) == {"United States", "South Korea", "Japan"}
     brown = row_with(rows, "suggests that the United States develop technical alternatives")
-    assert (brown.proposer, brown.addressee, brown.topic) == ("Eric Brown", "United States",
-                                                              "telecom")
+    assert (brown.proposer, brown.addressee, brown.topic) == (
+        "Eric Brown",
+        "United States",
+        "telecom",
+    )
 
 
 def test_later_sentences_of_a_section_stay_with_the_credited_person(documents) -> None:
@@ -113,17 +128,21 @@ def test_later_sentences_of_a_section_stay_with_the_credited_person(documents) -
     assert (expand.proposer, expand.modality) == ("Eric Brown", "could")
     helps = row_with(rows, "Washington could help by standing up trilateral structures")
     assert (helps.proposer, helps.topic, helps.addressee) == (
-        "Karl Friedhoff", "infrastructure", "United States")
+        "Karl Friedhoff",
+        "infrastructure",
+        "United States",
+    )
 
 
 def test_the_authors_own_recommendations(documents) -> None:
     _, rows = documents["haggard-2021-beyond-deterrence"]
-    for quote in ("a smart alliance strategy should structure cooperation",
-                  "should not be to identify a final solution to those grievances",
-                  "Future steps should be future-oriented"):
+    for quote in (
+        "a smart alliance strategy should structure cooperation",
+        "should not be to identify a final solution to those grievances",
+        "Future steps should be future-oriented",
+    ):
         row = row_with(rows, quote)
-        assert (row.proposer, row.modality, row.topic) == ("Stephan Haggard", "should",
-                                                           "alliance")
+        assert (row.proposer, row.modality, row.topic) == ("Stephan Haggard", "should", "alliance")
     negated = row_with(rows, "the United States should not expect")
     assert negated.modality == "should"
 
@@ -131,10 +150,15 @@ def test_the_authors_own_recommendations(documents) -> None:
 def test_wishes_predictions_and_questions_are_not_recommendations(documents) -> None:
     _, rows = documents["haggard-2021-beyond-deterrence"]
     texts = " ".join(r.text for r in rows)
-    for phrase in ("Washington would like to compete", "Why can't they simply get along",
-                   "these issues can be finessed", "cannot be wished away",
-                   "there may be technical fixes", "which can strengthen collective",
-                   "as the signed pieces of paper might suggest"):
+    for phrase in (
+        "Washington would like to compete",
+        "Why can't they simply get along",
+        "these issues can be finessed",
+        "cannot be wished away",
+        "there may be technical fixes",
+        "which can strengthen collective",
+        "as the signed pieces of paper might suggest",
+    ):
         assert phrase not in texts
     assert all("Way Forward" not in r.text for r in rows)  # headings never
 

@@ -80,11 +80,20 @@ def sample_docs() -> list[Doc]:
                 ("", "U.S. SECURITY TIES WITH KOREA AND JAPAN"),
                 ("Summary", "Japan and Korea are allies of the United States facing China."),
                 ("History", "The Treaty of San Francisco was signed in September 1951."),
-                ("History", "Korea and the United States signed the Mutual Defense Treaty in 1953."),  # noqa: E501
+                (
+                    "History",
+                    "Korea and the United States signed the Mutual Defense Treaty in 1953.",
+                ),
                 ("History", "War broke out in June 1950 and lasted for four years."),
                 ("History", "This sentence mentions nothing at all."),
-                ("Challenges", "The United States should deepen the alliance with Japan and Korea."),  # noqa: E501
-                ("Challenges", "Japan could coordinate export controls on chips with Korea in 2021."),  # noqa: E501
+                (
+                    "Challenges",
+                    "The United States should deepen the alliance with Japan and Korea.",
+                ),
+                (
+                    "Challenges",
+                    "Japan could coordinate export controls on chips with Korea in 2021.",
+                ),
                 ("Challenges", "NATO and Japan should talk about tariffs with China."),
             ],
         ),
@@ -116,15 +125,25 @@ def write_dataset(folder: Path, docs: list[Doc]) -> Path:
         if entity_id in entity_docs:
             counts = entity_docs[entity_id]
             rows["entities"].append(
-                {"entity_id": entity_id, "name": name, "type": kind, "aliases": "",
-                 "mentions": str(sum(counts.values())), "documents": "; ".join(sorted(counts))}
+                {
+                    "entity_id": entity_id,
+                    "name": name,
+                    "type": kind,
+                    "aliases": "",
+                    "mentions": str(sum(counts.values())),
+                    "documents": "; ".join(sorted(counts)),
+                }
             )
     for name, spec in TREATIES.items():
         if spec["treaty_id"] in treaty_docs:
             counts = treaty_docs[spec["treaty_id"]]
             rows["treaties"].append(
-                {**spec, "name": name, "mentions": str(sum(counts.values())),
-                 "documents": "; ".join(sorted(counts))}
+                {
+                    **spec,
+                    "name": name,
+                    "mentions": str(sum(counts.values())),
+                    "documents": "; ".join(sorted(counts)),
+                }
             )
     for table in TABLES:
         _write_csv(folder / f"{table}.csv", table, rows[table])
@@ -159,9 +178,16 @@ def _write_doc(folder, doc, doc_id, rows, entity_docs, treaty_docs) -> str:
         offset = len(text)
         page = str(1 + (number - 1) * doc.pages // len(doc.sentences)) if doc.pages else ""
         rows["sentences"].append(
-            {"sentence_id": sentence_id, "doc_id": doc_id, "page": page, "section": section,
-             "kind": "title" if number == 1 else "body", "start_char": str(start),
-             "end_char": str(start + len(sentence)), "text": sentence}
+            {
+                "sentence_id": sentence_id,
+                "doc_id": doc_id,
+                "page": page,
+                "section": section,
+                "kind": "title" if number == 1 else "body",
+                "start_char": str(start),
+                "end_char": str(start + len(sentence)),
+                "text": sentence,
+            }
         )
         base = {"doc_id": doc_id, "sentence_id": sentence_id}
         _annotate(sentence, start, base, rows, counters, entity_docs, treaty_docs, doc)
@@ -183,38 +209,75 @@ def _annotate(sentence, start, base, rows, counters, entity_docs, treaty_docs, d
     for surface, (entity_id, kind) in ENTITIES.items():
         for s, e in spans(surface):
             rows["mentions"].append(
-                {"mention_id": next_id("m"), "entity_id": entity_id, **base, "start_char": str(s),
-                 "end_char": str(e), "text": surface, "label": kind}
+                {
+                    "mention_id": next_id("m"),
+                    "entity_id": entity_id,
+                    **base,
+                    "start_char": str(s),
+                    "end_char": str(e),
+                    "text": surface,
+                    "label": kind,
+                }
             )
             entity_docs.setdefault(entity_id, Counter())[doc_id] += 1
     for surface, spec in TREATIES.items():
         for s, e in spans(surface):
             rows["treaty_mentions"].append(
-                {"treaty_mention_id": next_id("t"), "treaty_id": spec["treaty_id"], **base,
-                 "start_char": str(s), "end_char": str(e), "text": surface}
+                {
+                    "treaty_mention_id": next_id("t"),
+                    "treaty_id": spec["treaty_id"],
+                    **base,
+                    "start_char": str(s),
+                    "end_char": str(e),
+                    "text": surface,
+                }
             )
             treaty_docs.setdefault(spec["treaty_id"], Counter())[doc_id] += 1
     for surface, (value, granularity, first, last, treaty) in DATES.items():
         for s, e in spans(surface):
             rows["dates"].append(
-                {"date_id": next_id("d"), **base, "start_char": str(s), "end_char": str(e),
-                 "text": surface, "value": value, "kind": "date", "granularity": granularity,
-                 "start": first, "end": last,
-                 "treaty_id": _treaty_id(treaty, sentence)}
+                {
+                    "date_id": next_id("d"),
+                    **base,
+                    "start_char": str(s),
+                    "end_char": str(e),
+                    "text": surface,
+                    "value": value,
+                    "kind": "date",
+                    "granularity": granularity,
+                    "start": first,
+                    "end": last,
+                    "treaty_id": _treaty_id(treaty, sentence),
+                }
             )
     for s, e in spans(DURATION):
         rows["dates"].append(
-            {"date_id": next_id("d"), **base, "start_char": str(s), "end_char": str(e),
-             "text": DURATION, "value": "P4Y", "kind": "duration"}
+            {
+                "date_id": next_id("d"),
+                **base,
+                "start_char": str(s),
+                "end_char": str(e),
+                "text": DURATION,
+                "value": "P4Y",
+                "kind": "duration",
+            }
         )
     modality = next((m for m in ("should", "could") if f" {m} " in sentence), None)
     if modality:
         topic = next((t for word, t in TOPICS.items() if word in sentence), "other")
         rows["recommendations"].append(
-            {"recommendation_id": next_id("r"), **base, "start_char": str(start),
-             "end_char": str(start + len(sentence)), "text": sentence,
-             "proposer": doc.authors or "Unknown", "addressee": "the United States",
-             "topic": topic, "modality": modality, "section": ""}
+            {
+                "recommendation_id": next_id("r"),
+                **base,
+                "start_char": str(start),
+                "end_char": str(start + len(sentence)),
+                "text": sentence,
+                "proposer": doc.authors or "Unknown",
+                "addressee": "the United States",
+                "topic": topic,
+                "modality": modality,
+                "section": "",
+            }
         )
 
 
@@ -357,8 +420,16 @@ def test_timeline_marks_signings_and_treaty_dates(dataset: Path) -> None:
 def test_treaties_table(dataset: Path) -> None:
     html = render_report(dataset)
     section = html.split('id="treaties"')[1].split("</section>")[0]
-    for expected in ("Treaty of San Francisco", "peace treaty", "JPN, USA", "1951-09-08",
-                     "Mutual Defense Treaty", "security treaty", "KOR, USA", "1953-10-01"):
+    for expected in (
+        "Treaty of San Francisco",
+        "peace treaty",
+        "JPN, USA",
+        "1951-09-08",
+        "Mutual Defense Treaty",
+        "security treaty",
+        "KOR, USA",
+        "1953-10-01",
+    ):
         assert expected in section
     assert 'href="#haggard-2021-beyond-deterrence:s00003"' in section
     assert 'href="#doc-memo-2023-script"' in section
@@ -388,8 +459,13 @@ def test_entities_chart_and_cooccurrence_graph(dataset: Path) -> None:
 def test_empty_tables_and_missing_files(tmp_path: Path) -> None:
     folder = write_dataset(tmp_path / "empty", [Doc("lonely", "Nothing here", [("", "A.")])])
     html = render_report(folder)
-    for text in ("No dated events.", "No treaties.", "No recommendations.",
-                 "No entity mentions.", "No linked sentences."):
+    for text in (
+        "No dated events.",
+        "No treaties.",
+        "No recommendations.",
+        "No entity mentions.",
+        "No linked sentences.",
+    ):
         assert text in html
     bare = tmp_path / "bare"
     bare.mkdir()

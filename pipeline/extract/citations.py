@@ -111,9 +111,11 @@ def _cue_runs(sentence: SentenceContext) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     for k, token in enumerate(span[:-1]):
         nxt = k + 1
-        if token.lower_ in _TITLE_CUES or (
-            token.lower_ == "called" and _after_work_noun(span, k)
-        ) or (token.lower_ == "as" and k > 0 and span[k - 1].lower_ == "published"):
+        if (
+            token.lower_ in _TITLE_CUES
+            or (token.lower_ == "called" and _after_work_noun(span, k))
+            or (token.lower_ == "as" and k > 0 and span[k - 1].lower_ == "published")
+        ):
             run = _quoted_run(span, nxt) or _title_run(span, nxt)
         elif token.lower_ == "see" and k <= 1 and sentence.kind == "footnote":
             if span[nxt].lower_ == "also" and nxt + 1 < len(span):
@@ -206,7 +208,8 @@ def extract_citations(
 ) -> list[Citation]:
     """References to other works in one document, linked to registered sources."""
     titles = {
-        doc_id: title for doc_id, title in registered.items()
+        doc_id: title
+        for doc_id, title in registered.items()
         if doc_id != meta.doc_id and title and not _is_self(title, meta)
     }
     candidates = [

@@ -22,10 +22,30 @@ from pipeline.model import DateMention, DocumentMeta, SentenceContext
 # ---------------------------------------------------------------- vocabulary
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _FULL_MONTHS = [m for m in _MONTHS if len(m) > 4 or m in ("may", "june", "july")]
 _ABBR_MONTHS = [m for m in _MONTHS if m not in _FULL_MONTHS]
@@ -45,30 +65,82 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = rf"(?:{_cased(_WEEKDAYS)})"
 
 _UNITS = {
-    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
-    "year": "Y", "decade": "DE", "century": "CE", "centurie": "CE",
+    "second": "S",
+    "minute": "M",
+    "hour": "H",
+    "day": "D",
+    "week": "W",
+    "month": "M",
+    "year": "Y",
+    "decade": "DE",
+    "century": "CE",
+    "centurie": "CE",
 }
 _TIME_UNITS = frozenset({"second", "minute", "hour"})
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)"
 
 _ONES = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _ORDINAL_ONES = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
     "nineteenth": 19,
 }
 _ORDINAL_TENS = {
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
-    "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+    "hundredth": 100,
 }
 _VAGUE_COUNTS = frozenset({"several", "many", "few", "a few", "a couple of", "multiple", "some"})
 
@@ -117,12 +189,8 @@ _COUNT_NOUNS = _wordset(
     " planes doses tests stat stat. u.s.c. percent % employees officers agents"
     " delegates participants attendees hours minutes days weeks months years"
 )
-_DETERMINERS = _wordset(
-    "the a an this that its their our his her your whose these those"
-)
-_UNIT_ADJECTIVE_BLOCKLIST = _wordset(
-    "of to the and or in on for per a an its their our"
-)
+_DETERMINERS = _wordset("the a an this that its their our his her your whose these those")
+_UNIT_ADJECTIVE_BLOCKLIST = _wordset("of to the and or in on for per a an its their our")
 
 
 # ---------------------------------------------------------------- values
@@ -155,8 +223,11 @@ def day_value(year: int, month: int, day: int) -> Timex | None:
 def month_value(year: int, month: int) -> Timex:
     last = calendar.monthrange(year, month)[1]
     return Timex(
-        f"{year:04d}-{month:02d}", "date", "month",
-        f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}",
+        f"{year:04d}-{month:02d}",
+        "date",
+        "month",
+        f"{year:04d}-{month:02d}-01",
+        f"{year:04d}-{month:02d}-{last:02d}",
     )
 
 
@@ -167,15 +238,19 @@ def year_value(year: int) -> Timex:
 def decade_value(decade_start: int) -> Timex:
     """`195X` for the decade that starts in 1950."""
     return Timex(
-        f"{decade_start // 10:03d}X", "date", "decade",
-        f"{decade_start:04d}-01-01", f"{decade_start + 9:04d}-12-31",
+        f"{decade_start // 10:03d}X",
+        "date",
+        "decade",
+        f"{decade_start:04d}-01-01",
+        f"{decade_start + 9:04d}-12-31",
     )
 
 
 def _hundreds_value(first: int) -> Timex:
     """'the 1800s': the hundred years from 1800, TIMEX3 `18`."""
-    return Timex(f"{first // 100:02d}", "date", "century", f"{first:04d}-01-01",
-                 f"{first + 99:04d}-12-31")
+    return Timex(
+        f"{first // 100:02d}", "date", "century", f"{first:04d}-01-01", f"{first + 99:04d}-12-31"
+    )
 
 
 def century_value(ordinal: int) -> Timex:
@@ -191,8 +266,11 @@ def season_value(year: int, code: str) -> Timex:
     end_year = year + 1 if code == "WI" else year
     last_day = calendar.monthrange(end_year, last)[1]
     return Timex(
-        f"{year:04d}-{code}", "date", "season",
-        f"{year:04d}-{first:02d}-01", f"{end_year:04d}-{last:02d}-{last_day:02d}",
+        f"{year:04d}-{code}",
+        "date",
+        "season",
+        f"{year:04d}-{first:02d}-01",
+        f"{end_year:04d}-{last:02d}-{last_day:02d}",
     )
 
 
@@ -201,8 +279,11 @@ def quarter_value(year: int, quarter: int) -> Timex:
     last = first + 2
     last_day = calendar.monthrange(year, last)[1]
     return Timex(
-        f"{year:04d}-Q{quarter}", "date", "quarter",
-        f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{last_day:02d}",
+        f"{year:04d}-Q{quarter}",
+        "date",
+        "quarter",
+        f"{year:04d}-{first:02d}-01",
+        f"{year:04d}-{last:02d}-{last_day:02d}",
     )
 
 
@@ -210,8 +291,11 @@ def half_value(year: int, half: int) -> Timex:
     first, last = (1, 6) if half == 1 else (7, 12)
     last_day = calendar.monthrange(year, last)[1]
     return Timex(
-        f"{year:04d}-H{half}", "date", "half",
-        f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{last_day:02d}",
+        f"{year:04d}-H{half}",
+        "date",
+        "half",
+        f"{year:04d}-{first:02d}-01",
+        f"{year:04d}-{last:02d}-{last_day:02d}",
     )
 
 
@@ -219,8 +303,11 @@ def week_value(day: date) -> Timex:
     iso_year, week, weekday = day.isocalendar()
     monday = day - timedelta(days=weekday - 1)
     return Timex(
-        f"{iso_year:04d}-W{week:02d}", "date", "week",
-        _iso(monday), _iso(monday + timedelta(days=6)),
+        f"{iso_year:04d}-W{week:02d}",
+        "date",
+        "week",
+        _iso(monday),
+        _iso(monday + timedelta(days=6)),
     )
 
 
@@ -348,8 +435,9 @@ def _span(match: re.Match, group: int | str = 0) -> tuple[int, int]:
     return match.start(group), match.end(group)
 
 
-def _candidate(match: re.Match, timex: Timex | None, group: int | str = 0,
-               priority: int = 1) -> Iterator[Candidate]:
+def _candidate(
+    match: re.Match, timex: Timex | None, group: int | str = 0, priority: int = 1
+) -> Iterator[Candidate]:
     if timex is not None:
         start, end = _span(match, group)
         yield Candidate(start, end, timex, priority)
@@ -400,8 +488,7 @@ def rule_month_year(match: re.Match, context: Context) -> Iterator[Candidate]:
     """'June 1950', 'March 2021', 'mid-September 2020'."""
     year = int(match.group("y"))
     if _plausible_year(year):
-        yield from _candidate(match, month_value(year, _month_number(match.group("m"))),
-                              priority=2)
+        yield from _candidate(match, month_value(year, _month_number(match.group("m"))), priority=2)
 
 
 _RE_MONTH_DAY = re.compile(
@@ -461,12 +548,22 @@ def rule_month_alone(match: re.Match, context: Context) -> Iterator[Candidate]:
         return
     month = _month_number(match.group("m"))
     cue = match.group("cue").lower()
-    if match.group("m").lower() == "may" and cue not in ("in", "since", "until", "by", "last",
-                                                          "next", "this", "early", "late"):
+    if match.group("m").lower() == "may" and cue not in (
+        "in",
+        "since",
+        "until",
+        "by",
+        "last",
+        "next",
+        "this",
+        "early",
+        "late",
+    ):
         return
-    if cue in ("of", "to") and not re.search(r"\b(?:end|beginning|start|middle|from)\b",
-                                             context.text[max(0, match.start() - 40):
-                                                          match.start()]):
+    if cue in ("of", "to") and not re.search(
+        r"\b(?:end|beginning|start|middle|from)\b",
+        context.text[max(0, match.start() - 40) : match.start()],
+    ):
         return
     year = _month_year(context, month, cue)
     keep_cue = cue in ("last", "next", "this", "early", "mid", "late")
@@ -524,18 +621,21 @@ def _year_cued(context: Context, start: int, end: int) -> bool:
         return True
     after = _word_after(text, end)
     # Modifier use: "the 2030 targets", "a 2009 “vision statement”", "2050 ... goals".
-    next_char = text[end:end + 3].lstrip()
-    followed_by_word = bool(after) and (after[0].isalpha() or next_char[:1] in "“\"")
+    next_char = text[end : end + 3].lstrip()
+    followed_by_word = bool(after) and (after[0].isalpha() or next_char[:1] in '“"')
     if followed_by_word and before in _DETERMINERS:
         return True
     if followed_by_word and (before.endswith("'s") or before.endswith("’s")):
         return True
     tag_after = _tag_at(context, _next_token_start(text, end))
-    if followed_by_word and tag_after in ("NN", "NNS", "NNP", "JJ", "VBG", "NNPS") and \
-            1900 <= int(text[start:end][-4:]) <= 2100:
+    if (
+        followed_by_word
+        and tag_after in ("NN", "NNS", "NNP", "JJ", "VBG", "NNPS")
+        and 1900 <= int(text[start:end][-4:]) <= 2100
+    ):
         return True
     # A citation or parenthetical year: "(2019)".
-    if text[start - 1:start] == "(" and text[end:end + 1] == ")":
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
         return True
     # Subject of a sentence about the year: "2020 was a year of ...".
     return start == 0 and after in ("was", "is", "will", "saw", "marked", "marks", "has", "had")
@@ -564,13 +664,14 @@ def year_candidates(context: Context, taken: list[Candidate]) -> list[Candidate]
     while changed:  # spread acceptance along coordinations: "in 1953 and 1955"
         changed = False
         for i in range(len(found) - 1):
-            joined = _RE_COORDINATED.match(text[found[i][1]:found[i + 1][0]])
+            joined = _RE_COORDINATED.match(text[found[i][1] : found[i + 1][0]])
             if joined and accepted[i] != accepted[i + 1]:
                 accepted[i] = accepted[i + 1] = True
                 changed = True
     return [
         Candidate(start, end, year_value(year), 1)
-        for (start, end, year, _), ok in zip(found, accepted, strict=True) if ok
+        for (start, end, year, _), ok in zip(found, accepted, strict=True)
+        if ok
     ]
 
 
@@ -606,9 +707,7 @@ def rule_decade(match: re.Match, context: Context) -> Iterator[Candidate]:
     yield from _candidate(match, decade_value(start_year), priority=2)
 
 
-_RE_CENTURY = re.compile(
-    rf"\b(?:[Tt]he\s+)?(?P<o>{_ORDINAL})[-\s]+[Cc]entury\b", re.IGNORECASE
-)
+_RE_CENTURY = re.compile(rf"\b(?:[Tt]he\s+)?(?P<o>{_ORDINAL})[-\s]+[Cc]entury\b", re.IGNORECASE)
 
 
 def rule_century(match: re.Match, context: Context) -> Iterator[Candidate]:
@@ -661,8 +760,18 @@ def _season_year(anchor: date, code: str, rel: list[str]) -> int:
     return current
 
 
-_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
-             "4th": 4, "final": 4, "last": 4}
+_QUARTERS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "final": 4,
+    "last": 4,
+}
 _RE_QUARTER = re.compile(
     r"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+"
     r"(?P<unit>quarter|half)\s+of\s+(?:(?:calendar|fiscal)\s+(?:year\s+)?|FY\s*)?"
@@ -691,15 +800,14 @@ def rule_quarter(match: re.Match, context: Context) -> Iterator[Candidate]:
             return
         yield from _candidate(match, quarter_value(year, number), priority=2)
     else:
-        yield from _candidate(match, quarter_value(year, int(groups["qn"] or groups["qn3"])),
-                              priority=2)
+        yield from _candidate(
+            match, quarter_value(year, int(groups["qn"] or groups["qn3"])), priority=2
+        )
 
 
 # -- relative to the publication date
 
-_RE_AGO = re.compile(
-    rf"\b(?P<n>{_COUNT}|an?)\s+(?P<u>{_UNIT})\s+ago\b", re.IGNORECASE
-)
+_RE_AGO = re.compile(rf"\b(?P<n>{_COUNT}|an?)\s+(?P<u>{_UNIT})\s+ago\b", re.IGNORECASE)
 
 
 def rule_ago(match: re.Match, context: Context) -> Iterator[Candidate]:
@@ -788,14 +896,18 @@ def rule_deictic_day(match: re.Match, context: Context) -> Iterator[Candidate]:
     if context.anchor is None:
         return
     word = (match.group("w") or match.group("part") or match.group("last")).lower()
-    offset = {"today": 0, "tonight": 0, "this": 0, "yesterday": -1, "tomorrow": 1,
-              "last": -1}[word]
+    offset = {"today": 0, "tonight": 0, "this": 0, "yesterday": -1, "tomorrow": 1, "last": -1}[word]
     day = context.anchor + timedelta(days=offset)
     timex = day_value(day.year, day.month, day.day)
     part = "night" if word in ("tonight", "last") else (match.group("tod") or "").lower()
     if timex is not None and part:
-        timex = Timex(f"{timex.value}T{_TIME_OF_DAY[part]}", "date", "time",
-                      timex.range_start, timex.range_end)
+        timex = Timex(
+            f"{timex.value}T{_TIME_OF_DAY[part]}",
+            "date",
+            "time",
+            timex.range_start,
+            timex.range_end,
+        )
     yield from _candidate(match, timex)
 
 
@@ -812,8 +924,9 @@ def rule_weekday(match: re.Match, context: Context) -> Iterator[Candidate]:
     target = _WEEKDAYS.index(match.group("w").lower())
     rel = match.group("rel").lower()
     forward = rel in ("next", "this coming", "until", "by") or (
-        rel in ("on", "this") and re.search(r"\b(?:will|shall|to be|plans?|scheduled)\b",
-                                            context.text))
+        rel in ("on", "this")
+        and re.search(r"\b(?:will|shall|to be|plans?|scheduled)\b", context.text)
+    )
     delta = (target - context.anchor.weekday()) % 7
     if forward:
         day = context.anchor + timedelta(days=delta or 7)
@@ -842,8 +955,7 @@ def rule_time(match: re.Match, context: Context) -> Iterator[Candidate]:
         hour = 0
     day = _iso(context.anchor) if context.anchor else "XXXX-XX-XX"
     bounds = (day, day) if context.anchor else ("", "")
-    yield from _candidate(match, Timex(f"{day}T{hour:02d}:{minute:02d}", "date", "time",
-                                       *bounds))
+    yield from _candidate(match, Timex(f"{day}T{hour:02d}:{minute:02d}", "date", "time", *bounds))
 
 
 # -- vague references
@@ -883,7 +995,7 @@ def rule_duration(match: re.Match, context: Context) -> Iterator[Candidate]:
     tail = (match.group("tail") or "").strip().lower()
     if tail == "ago" or tail.endswith(("old", "age")):
         return
-    if tail == "-" and context.text[match.end():match.end() + 3].lower() == "old":
+    if tail == "-" and context.text[match.end() : match.end() + 3].lower() == "old":
         return  # "a 17-year-old" is an age
     number_text = " ".join(match.group("n").lower().split())
     unit_word = match.group("u").lower()
@@ -892,8 +1004,10 @@ def rule_duration(match: re.Match, context: Context) -> Iterator[Candidate]:
     if unit == "second" and not plural:
         return  # "a second term"
     adjective = match.group("adj")
-    if adjective and (adjective.lower() in _UNIT_ADJECTIVE_BLOCKLIST or _tag_at(
-            context, match.start("adj")) not in ("JJ", "JJR", "JJS", "VBN", "VBG")):
+    if adjective and (
+        adjective.lower() in _UNIT_ADJECTIVE_BLOCKLIST
+        or _tag_at(context, match.start("adj")) not in ("JJ", "JJR", "JJS", "VBN", "VBG")
+    ):
         return
     amount = parse_count(number_text)
     if number_text in ("a", "an"):
@@ -912,17 +1026,20 @@ def rule_duration(match: re.Match, context: Context) -> Iterator[Candidate]:
     yield from _candidate(match, duration_value(amount, unit))
 
 
-_DURATION_CUES = _wordset(
-    "for in within after over than just only a single"
-)
+_DURATION_CUES = _wordset("for in within after over than just only a single")
 
 
 def _is_rate(text: str, position: int) -> bool:
     """'$5 million a year', 'twice a day', '24 hours a day': the 'a <unit>' is a set."""
     before = text[:position].rstrip()
-    return bool(re.search(
-        r"(?:\d|\b(?:times|once|twice|thrice|million|billion|trillion|thousand|hundred|"
-        r"dollars|percent|hours|days|minutes|meals|doses))\s*$", before, re.IGNORECASE))
+    return bool(
+        re.search(
+            r"(?:\d|\b(?:times|once|twice|thrice|million|billion|trillion|thousand|hundred|"
+            r"dollars|percent|hours|days|minutes|meals|doses))\s*$",
+            before,
+            re.IGNORECASE,
+        )
+    )
 
 
 _RE_VAGUE_DURATION = re.compile(
@@ -937,8 +1054,9 @@ _RE_VAGUE_DURATION = re.compile(
 
 def rule_vague_duration(match: re.Match, context: Context) -> Iterator[Candidate]:
     """'for decades' -> PXDE, 'multi-year' -> PXY, 'year-long' -> P1Y."""
-    if re.search(r"\d\s*$", context.text[:match.start()]) or re.match(
-            r"\s+of\s+age\b", context.text[match.end():]):
+    if re.search(r"\d\s*$", context.text[: match.start()]) or re.match(
+        r"\s+of\s+age\b", context.text[match.end() :]
+    ):
         return  # "45 years of age": an age, and the count belongs to the number before
     if match.group("u"):
         yield from _candidate(match, duration_value(None, _unit_of(match.group("u"))), "u")
@@ -971,8 +1089,7 @@ def rule_half_century(match: re.Match, context: Context) -> Iterator[Candidate]:
     """'half a century' -> P50Y, 'a quarter century' -> P25Y."""
     quarter = "quarter" in match.group(0).lower()
     size = 100 if match.group("u").lower() == "century" else 10
-    yield from _candidate(match, duration_value(size // (4 if quarter else 2), "year"),
-                          priority=2)
+    yield from _candidate(match, duration_value(size // (4 if quarter else 2), "year"), priority=2)
 
 
 # -- sets
@@ -987,9 +1104,15 @@ _RE_SET = re.compile(
     re.IGNORECASE,
 )
 _ADVERB_SETS = {
-    "annually": (1, "year"), "yearly": (1, "year"), "biennially": (2, "year"),
-    "biannually": (6, "month"), "daily": (1, "day"), "weekly": (1, "week"),
-    "monthly": (1, "month"), "quarterly": (3, "month"), "hourly": (1, "hour"),
+    "annually": (1, "year"),
+    "yearly": (1, "year"),
+    "biennially": (2, "year"),
+    "biannually": (6, "month"),
+    "daily": (1, "day"),
+    "weekly": (1, "week"),
+    "monthly": (1, "month"),
+    "quarterly": (3, "month"),
+    "hourly": (1, "hour"),
 }
 
 
@@ -1014,8 +1137,10 @@ def rule_set(match: re.Match, context: Context) -> Iterator[Candidate]:
     elif match.group("adv"):
         word = match.group("adv").lower()
         # "daily lives", "weekly newsletter": adjectives that name no recurrence of an event.
-        if word not in ("annually", "biannually", "biennially") and \
-                _tag_at(context, match.start("adv")) != "RB":
+        if (
+            word not in ("annually", "biannually", "biennially")
+            and _tag_at(context, match.start("adv")) != "RB"
+        ):
             return
         amount, unit = _ADVERB_SETS[word]
         yield from _candidate(match, set_value(amount, unit), "adv")
@@ -1073,8 +1198,9 @@ def select(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: c.start)
 
 
-def entity_candidates(sentence: SentenceContext, context: Context,
-                      taken: list[Candidate]) -> list[Candidate]:
+def entity_candidates(
+    sentence: SentenceContext, context: Context, taken: list[Candidate]
+) -> list[Candidate]:
     """Bare-number DATE entities of the model that the patterns left out.
 
     Only a lone four-digit year is taken from the model: every other shape it
@@ -1129,7 +1255,14 @@ def _keep_in_block(candidate: Candidate, context: Context) -> bool:
         return True
     timex = candidate.timex
     return timex.kind == "date" and timex.granularity in (
-        "day", "month", "season", "quarter", "year", "decade", "century")
+        "day",
+        "month",
+        "season",
+        "quarter",
+        "year",
+        "decade",
+        "century",
+    )
 
 
 def extract_dates(sentences: list[SentenceContext], meta: DocumentMeta) -> list[DateMention]:
@@ -1143,17 +1276,19 @@ def extract_dates(sentences: list[SentenceContext], meta: DocumentMeta) -> list[
             if start >= end:
                 continue
             timex = cand.timex
-            mentions.append(DateMention(
-                sentence_index=sentence.index,
-                start=base + start,
-                end=base + end,
-                text=sentence.span.text[start:end],
-                value=timex.value,
-                kind=timex.kind,
-                granularity=timex.granularity,
-                range_start=timex.range_start,
-                range_end=timex.range_end,
-            ))
+            mentions.append(
+                DateMention(
+                    sentence_index=sentence.index,
+                    start=base + start,
+                    end=base + end,
+                    text=sentence.span.text[start:end],
+                    value=timex.value,
+                    kind=timex.kind,
+                    granularity=timex.granularity,
+                    range_start=timex.range_start,
+                    range_end=timex.range_end,
+                )
+            )
     return mentions
 
 

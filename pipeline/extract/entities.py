@@ -26,8 +26,15 @@ from pipeline.model import DocumentMeta, EntityMention, SentenceContext
 from pipeline.segment import doc_text
 
 LABEL_MAP = {
-    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
-    "EVENT": "EVENT", "LAW": "LAW", "WORK_OF_ART": "WORK_OF_ART", "FAC": "FAC",
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "NORP": "NORP",
+    "EVENT": "EVENT",
+    "LAW": "LAW",
+    "WORK_OF_ART": "WORK_OF_ART",
+    "FAC": "FAC",
 }
 HEADING_KINDS = frozenset({"title", "heading"})
 _DETERMINERS = frozenset({"the", "a", "an"})
@@ -37,13 +44,26 @@ _NAME_FUNCTION_WORDS = frozenset(
     {"of", "and", "for", "on", "the", "a", "in", "at", "de", "du", "da", "van", "von", "&", "to"}
 )
 _LAW_WORDS = frozenset(
-    {"act", "article", "constitution", "code", "law", "title", "section", "amendment",
-     "resolution", "resolutions", "statute", "bill", "stat", "ordinance", "regulation"}
+    {
+        "act",
+        "article",
+        "constitution",
+        "code",
+        "law",
+        "title",
+        "section",
+        "amendment",
+        "resolution",
+        "resolutions",
+        "statute",
+        "bill",
+        "stat",
+        "ordinance",
+        "regulation",
+    }
 )
 _MARKUP = re.compile(r"[#*\[\]<>|_{}=\\]|https?:|www\.")
-_STATUTE = re.compile(
-    r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+"
-)
+_STATUTE = re.compile(r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+")
 _HYPHENS = re.compile(r"[-\u2013/]")
 _RESOLUTIONS = frozenset({"resolution", "resolutions"})
 
@@ -134,12 +154,15 @@ def _clean_tokens(span: Span) -> Span | None:
     ):
         start += 1
     while end > start and (
-        doc[end - 1].text in _POSSESSIVE_TOKENS or doc[end - 1].is_punct
-        or doc[end - 1].is_space
+        doc[end - 1].text in _POSSESSIVE_TOKENS or doc[end - 1].is_punct or doc[end - 1].is_space
     ):
         end -= 1
-    while end - start > 1 and doc[end - 1].is_digit and doc[end - 2].is_alpha \
-            and not doc[end - 2].whitespace_:
+    while (
+        end - start > 1
+        and doc[end - 1].is_digit
+        and doc[end - 2].is_alpha
+        and not doc[end - 2].whitespace_
+    ):
         end -= 1  # a footnote mark glued to a name ("Japan" "1")
     return doc[start:end] if end > start else None
 
@@ -150,14 +173,14 @@ def _strip_titles(span: Span, titles: Sequence[tuple[str, ...]]) -> Span:
     changed = True
     while changed and span.end - start > 1:
         changed = False
-        words = [t.text for t in span.doc[start:span.end]]
+        words = [t.text for t in span.doc[start : span.end]]
         for title in titles:
             n = len(title)
             if n < len(words) and tuple(words[:n]) == title:
                 start += n
                 changed = True
                 break
-    return span.doc[start:span.end]
+    return span.doc[start : span.end]
 
 
 def _is_generic(tokens: Iterable[Token], generic: frozenset[str]) -> bool:
@@ -189,8 +212,9 @@ class _Rules:
     @classmethod
     def of(cls, kb: EntityKB) -> _Rules:
         rules: dict[str, Any] = kb.rules
-        titles = sorted((tuple(t.split()) for t in rules.get("person_titles", [])), key=len,
-                        reverse=True)
+        titles = sorted(
+            (tuple(t.split()) for t in rules.get("person_titles", [])), key=len, reverse=True
+        )
         return cls(
             generic=frozenset(w.casefold() for w in rules.get("generic_words", [])),
             agreement_heads=frozenset(rules.get("agreement_heads", [])),
@@ -217,7 +241,7 @@ def _is_name_word(token: Token) -> bool:
 
 
 def _coordinated(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
-    """"X and Y <plural head>": one entity per conjunct, named with the singular head."""
+    """ "X and Y <plural head>": one entity per conjunct, named with the singular head."""
     doc, found = sentence.doc, []
     for head in sentence:
         singular = rules.coordination.get(head.text)
@@ -247,20 +271,32 @@ def _coordinated(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate
         last = groups[-1]
         for k, group in enumerate(groups):
             start = group[0].idx
-            end = head.idx + len(head.text) if k == len(groups) - 1 else group[-1].idx + len(
-                group[-1].text)
-            name = _conjunct_name([t.text for t in group], [t.text for t in last], singular, kb,
-                                  k == len(groups) - 1)
+            end = (
+                head.idx + len(head.text)
+                if k == len(groups) - 1
+                else group[-1].idx + len(group[-1].text)
+            )
+            name = _conjunct_name(
+                [t.text for t in group], [t.text for t in last], singular, kb, k == len(groups) - 1
+            )
             record = kb.lookup(name)
-            found.append(_Candidate(
-                start, end, "RULE", "rule", record.type if record else "ORG",
-                record.name if record else name, record,
-            ))
+            found.append(
+                _Candidate(
+                    start,
+                    end,
+                    "RULE",
+                    "rule",
+                    record.type if record else "ORG",
+                    record.name if record else name,
+                    record,
+                )
+            )
     return found
 
 
-def _conjunct_name(words: list[str], last: list[str], singular: str, kb: EntityKB,
-                   is_last: bool) -> str:
+def _conjunct_name(
+    words: list[str], last: list[str], singular: str, kb: EntityKB, is_last: bool
+) -> str:
     """The full name of one conjunct, borrowing shared modifiers of the last one."""
     if is_last:
         return " ".join([*words, singular])
@@ -294,8 +330,17 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
         for match in re.finditer(r"[^-\u2013/]+", token.text):
             record = kb.lookup(match.group())
             if record is not None and record.type in ("GPE", "NORP"):
-                found.append(_Candidate(offset + match.start(), offset + match.end(), "KB",
-                                        "kb", record.type, record.name, record))
+                found.append(
+                    _Candidate(
+                        offset + match.start(),
+                        offset + match.end(),
+                        "KB",
+                        "kb",
+                        record.type,
+                        record.name,
+                        record,
+                    )
+                )
     return found
 
 
@@ -309,7 +354,8 @@ def _kb_candidates(
         span = doc[start:end]
         following = _next_word(doc, end)
         if record is None or (
-            following is not None and following.i < sentence.end
+            following is not None
+            and following.i < sentence.end
             and following.text in rules.agreement_heads
         ):
             # A technology or idiom; or a name that is part of an agreement's name.
@@ -318,11 +364,13 @@ def _kb_candidates(
             continue
         if record.type == "ORG" and following is not None and following.lower_ in _RESOLUTIONS:
             stop = following.idx + len(following.text)
-            found.append(_Candidate(span.start_char, stop, "KB", "rule", "LAW",
-                                    f"{record.name} resolutions"))
+            found.append(
+                _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
+            )
             continue
-        found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", record.type,
-                                record.name, record))
+        found.append(
+            _Candidate(span.start_char, span.end_char, "KB", "kb", record.type, record.name, record)
+        )
     return found
 
 
@@ -345,15 +393,17 @@ def _ner_candidates(
     return found
 
 
-def _ner_candidate(label: str, mapped: str, span: Span, kb: EntityKB, rules: _Rules,
-                   kb_spans: list[_Candidate]) -> _Candidate | None:
+def _ner_candidate(
+    label: str, mapped: str, span: Span, kb: EntityKB, rules: _Rules, kb_spans: list[_Candidate]
+) -> _Candidate | None:
     text = span.text
     if kb.is_non_entity(text) or span[-1].text in rules.agreement_heads:
         return _Candidate(span.start_char, span.end_char, label, "suppress")
     record = kb.lookup(text) or _government_of(text, kb)
     if record is not None:
-        return _Candidate(span.start_char, span.end_char, label, "ner", record.type,
-                          record.name, record)
+        return _Candidate(
+            span.start_char, span.end_char, label, "ner", record.type, record.name, record
+        )
     inner = [c for c in kb_spans if c.start >= span.start_char and c.end <= span.end_char]
     rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
     if _is_generic(rest, rules.generic):
@@ -368,7 +418,7 @@ def _ner_candidate(label: str, mapped: str, span: Span, kb: EntityKB, rules: _Ru
 
 
 def _shared_surname(span: Span, rules: _Rules) -> str | None:
-    """"Lawrence and Sallye Krause": the first given name shares the surname."""
+    """ "Lawrence and Sallye Krause": the first given name shares the surname."""
     doc, words = span.doc, []
     i = span.end
     while i < len(doc) and len(words) < 3:
@@ -376,15 +426,20 @@ def _shared_surname(span: Span, rules: _Rules) -> str | None:
             words.append(doc[i])
         i += 1
     first_title_words = {title[0] for title in rules.titles}
-    if len(words) == 3 and words[0].lower_ == "and" and all(
-        _is_name_word(w) and w.is_alpha and w.lower_ not in rules.generic for w in words[1:]
-    ) and words[1].text not in first_title_words:
+    if (
+        len(words) == 3
+        and words[0].lower_ == "and"
+        and all(
+            _is_name_word(w) and w.is_alpha and w.lower_ not in rules.generic for w in words[1:]
+        )
+        and words[1].text not in first_title_words
+    ):
         return f"{span.text} {words[2].text}"
     return None
 
 
 def _government_of(text: str, kb: EntityKB) -> EntityRecord | None:
-    """"the Government of Japan", "the Japanese Government" -> the state."""
+    """ "the Government of Japan", "the Japanese Government" -> the state."""
     norm = normalize_surface(text)
     for pattern in (r"^(?:government|govt\.?) of (?:the )?(.+)$", r"^(.+?) government$"):
         match = re.match(pattern, norm, re.IGNORECASE)
@@ -449,7 +504,7 @@ def _mention(sentence: SentenceContext, cand: _Candidate) -> EntityMention:
         sentence_index=sentence.index,
         start=sentence.doc_offset + cand.start,
         end=sentence.doc_offset + cand.end,
-        text=text[cand.start:cand.end],
+        text=text[cand.start : cand.end],
         label=cand.label,
         name=cand.name,
         type=cand.type,
@@ -460,10 +515,10 @@ def _mention(sentence: SentenceContext, cand: _Candidate) -> EntityMention:
 
 
 def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
-    """"Korea" is South Korea unless "North" comes right before it."""
+    """ "Korea" is South Korea unless "North" comes right before it."""
     if cand.record is None or cand.record.id != "south-korea":
         return cand
-    before = doc_text(sentence.doc)[:cand.start].rstrip()
+    before = doc_text(sentence.doc)[: cand.start].rstrip()
     if before.endswith("North"):
         north = kb.lookup("North Korea")
         if north is not None:
@@ -472,7 +527,9 @@ def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
 
 
 def _sentence_candidates(
-    sentence: SentenceContext, kb: EntityKB, rules: _Rules,
+    sentence: SentenceContext,
+    kb: EntityKB,
+    rules: _Rules,
     doc_spans: list[tuple[int, int, EntityRecord | None]],
 ) -> list[_Candidate]:
     span = sentence.span
@@ -484,7 +541,10 @@ def _sentence_candidates(
     parts = _hyphen_parts(span, kb, covered)
     known = [c for c in kb_cands if c.source == "kb"] + parts
     candidates = [
-        *_coordinated(span, kb, rules), *_statutes(span), *kb_cands, *parts,
+        *_coordinated(span, kb, rules),
+        *_statutes(span),
+        *kb_cands,
+        *parts,
         *_ner_candidates(span, kb, rules, known),
     ]
     return [_korea_fix(span, c, kb) for c in _select(candidates)]
@@ -523,14 +583,14 @@ def _initials_match(acronym: str, name: str) -> bool:
 def _resolve_acronyms(
     mentions: list[EntityMention], sentences: list[SentenceContext], kb: EntityKB
 ) -> list[EntityMention]:
-    """"Nuclear Consultative Group (NCG)": later "NCG" is the same entity."""
+    """ "Nuclear Consultative Group (NCG)": later "NCG" is the same entity."""
     if not mentions:
         return mentions
     defined: dict[str, EntityMention] = {}
     by_sentence = {s.index: s for s in sentences}
     for m in mentions:
         sentence = by_sentence[m.sentence_index]
-        tail = doc_text(sentence.span.doc)[m.end - sentence.doc_offset:]
+        tail = doc_text(sentence.span.doc)[m.end - sentence.doc_offset :]
         match = re.match(r"\s*\(([A-Z][A-Za-z0-9&.\-]{1,11})\)", tail)
         if match and _initials_match(match.group(1), m.name) and not kb.lookup(match.group(1)):
             defined.setdefault(match.group(1), m)
@@ -545,8 +605,16 @@ def _resolve_acronyms(
             end = start + len(token.text)
             if long_form is None or any(s < end and start < e for s, e in spans):
                 continue
-            out.append(replace(long_form, sentence_index=sentence.index, start=start, end=end,
-                               text=token.text, label="ACRONYM"))
+            out.append(
+                replace(
+                    long_form,
+                    sentence_index=sentence.index,
+                    start=start,
+                    end=end,
+                    text=token.text,
+                    label="ACRONYM",
+                )
+            )
             spans.add((start, end))
     return sorted(out, key=lambda m: m.start)
 
@@ -555,8 +623,14 @@ def _as_defined(m: EntityMention, defined: dict[str, EntityMention]) -> EntityMe
     long_form = defined.get(m.text)
     if long_form is None or m.name == long_form.name:
         return m
-    return replace(m, name=long_form.name, type=long_form.type, wikidata_id=long_form.wikidata_id,
-                   iso3=long_form.iso3, aliases=long_form.aliases)
+    return replace(
+        m,
+        name=long_form.name,
+        type=long_form.type,
+        wikidata_id=long_form.wikidata_id,
+        iso3=long_form.iso3,
+        aliases=long_form.aliases,
+    )
 
 
 def _family_of(name: str, kb: EntityKB) -> str:
@@ -581,21 +655,38 @@ def _resolve_people(
                 info[m.name] = m
     out = []
     for m in mentions:
-        if len(m.name.split()) != 1 or m.type not in ("PERSON", "ORG", "GPE") or (
-            m.type != "PERSON" and kb.lookup(m.name) is not None
+        if (
+            len(m.name.split()) != 1
+            or m.type not in ("PERSON", "ORG", "GPE")
+            or (m.type != "PERSON" and kb.lookup(m.name) is not None)
         ):
             out.append(m)
             continue
         names = full.get(m.name.casefold(), set())
         if len(names) == 1:
             target = info[next(iter(names))]
-            out.append(replace(m, name=target.name, type="PERSON", wikidata_id=target.wikidata_id,
-                               iso3="", aliases=target.aliases))
+            out.append(
+                replace(
+                    m,
+                    name=target.name,
+                    type="PERSON",
+                    wikidata_id=target.wikidata_id,
+                    iso3="",
+                    aliases=target.aliases,
+                )
+            )
             continue
         record = kb.by_family_name(m.name)
         if record is not None:
-            out.append(replace(m, name=record.name, type="PERSON",
-                               wikidata_id=record.wikidata_id, aliases=record.aliases))
+            out.append(
+                replace(
+                    m,
+                    name=record.name,
+                    type="PERSON",
+                    wikidata_id=record.wikidata_id,
+                    aliases=record.aliases,
+                )
+            )
             continue
         out.append(m)
     return out
@@ -604,7 +695,7 @@ def _resolve_people(
 def _people_named_like_orgs(
     mentions: list[EntityMention], kb: EntityKB, rules: _Rules
 ) -> list[EntityMention]:
-    """"Tarun Chhabra" tagged ORG, later "Chhabra" alone: a person, not an organization.
+    """ "Tarun Chhabra" tagged ORG, later "Chhabra" alone: a person, not an organization.
 
     Organizations are not referred to by their last word; people are.
     """
@@ -613,10 +704,13 @@ def _people_named_like_orgs(
     for m in mentions:
         words = m.name.split()
         if (
-            m.type in ("ORG", "GPE") and kb.lookup(m.name) is None and 2 <= len(words) <= 3
+            m.type in ("ORG", "GPE")
+            and kb.lookup(m.name) is None
+            and 2 <= len(words) <= 3
             and words[-1] in singles
-            and all(w.isalpha() and w[0].isupper() and w.lower() not in rules.generic
-                    for w in words)
+            and all(
+                w.isalpha() and w[0].isupper() and w.lower() not in rules.generic for w in words
+            )
         ):
             m = replace(m, type="PERSON")
         out.append(m)

@@ -35,29 +35,76 @@ TOPICS = ("ai", "telecom", "infrastructure", "trade", "defense", "technology", "
 _TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
     "ai": ("artificial intelligence", "ai", "machine learning"),
     "telecom": (
-        "5g", "telecommunications?", "telecoms?", "open ran", "o-ran", "wireless", "spectrum",
-        "broadband", "6g",
+        "5g",
+        "telecommunications?",
+        "telecoms?",
+        "open ran",
+        "o-ran",
+        "wireless",
+        "spectrum",
+        "broadband",
+        "6g",
     ),
     "infrastructure": (
-        "infrastructure", "belt and road", "one belt one road", "bri", "ports?", "railways?",
-        "financing", "connectivity projects?", "large projects?",
+        "infrastructure",
+        "belt and road",
+        "one belt one road",
+        "bri",
+        "ports?",
+        "railways?",
+        "financing",
+        "connectivity projects?",
+        "large projects?",
     ),
     "trade": (
-        "trade", "tariffs?", "free trade agreements?", "ftas?", "exports?", "imports?",
-        "market access", "wto",
+        "trade",
+        "tariffs?",
+        "free trade agreements?",
+        "ftas?",
+        "exports?",
+        "imports?",
+        "market access",
+        "wto",
     ),
     "defense": (
-        "military", "militaries", "deterrence", "nuclear", "missiles?", "troops", "forces",
-        "denucleari[sz]ation", "defen[cs]e", "weapons?", "nonproliferation", "proliferation",
-        "armed", "security council",
+        "military",
+        "militaries",
+        "deterrence",
+        "nuclear",
+        "missiles?",
+        "troops",
+        "forces",
+        "denucleari[sz]ation",
+        "defen[cs]e",
+        "weapons?",
+        "nonproliferation",
+        "proliferation",
+        "armed",
+        "security council",
     ),
     "technology": (
-        "technolog(?:y|ies)", "technical", "semi-?conductors?", "cyber\\w*", "quantum",
-        "biotechnology", "supply chains?", "innovation",
+        "technolog(?:y|ies)",
+        "technical",
+        "semi-?conductors?",
+        "cyber\\w*",
+        "quantum",
+        "biotechnology",
+        "supply chains?",
+        "innovation",
     ),
     "alliance": (
-        "alliances?", "allies", "allied", "trilateral", "bilateral", "partnerships?",
-        "partners", "cooperation", "cooperative", "policy toward", "relations", "relationship",
+        "alliances?",
+        "allies",
+        "allied",
+        "trilateral",
+        "bilateral",
+        "partnerships?",
+        "partners",
+        "cooperation",
+        "cooperative",
+        "policy toward",
+        "relations",
+        "relationship",
     ),
 }
 _TOPIC_PATTERNS = {
@@ -135,16 +182,25 @@ def _matcher(vocab: Vocab) -> Matcher:
     if key not in _MATCHERS:
         matcher = Matcher(vocab)
         verb = {"IN": ["VERB", "AUX"]}
-        matcher.add("MODAL", [[{"LOWER": {"IN": ["should", "must", "shall", "could", "can"]},
-                                "TAG": "MD"}]])
+        matcher.add(
+            "MODAL", [[{"LOWER": {"IN": ["should", "must", "shall", "could", "can"]}, "TAG": "MD"}]]
+        )
         matcher.add("OUGHT", [[{"LOWER": "ought"}, {"LOWER": "to"}]])
-        matcher.add("NEED", [[{"LEMMA": "need", "POS": verb}, {"LOWER": "to"},
-                              {"TAG": "VB"}]])
-        matcher.add("REPORT", [[{"LEMMA": {"IN": ["recommend", "suggest", "propose", "urge",
-                                                   "encourage"]},
-                                 "POS": "VERB"}]])
-        matcher.add("CALL", [[{"LEMMA": "call", "POS": "VERB"},
-                              {"LOWER": {"IN": ["on", "upon", "for"]}}]])
+        matcher.add("NEED", [[{"LEMMA": "need", "POS": verb}, {"LOWER": "to"}, {"TAG": "VB"}]])
+        matcher.add(
+            "REPORT",
+            [
+                [
+                    {
+                        "LEMMA": {"IN": ["recommend", "suggest", "propose", "urge", "encourage"]},
+                        "POS": "VERB",
+                    }
+                ]
+            ],
+        )
+        matcher.add(
+            "CALL", [[{"LEMMA": "call", "POS": "VERB"}, {"LOWER": {"IN": ["on", "upon", "for"]}}]]
+        )
         _MATCHERS[key] = matcher
     return _MATCHERS[key]
 
@@ -185,11 +241,7 @@ def _in_conditional(span: Span, i: int) -> bool:
 
 def _is_perfect(span: Span, j: int) -> bool:
     """`j` starts "have" + past participle: a hypothetical past ("should have done")."""
-    return (
-        j + 1 < len(span)
-        and span[j].lemma_ == "have"
-        and span[j + 1].tag_ == "VBN"
-    )
+    return j + 1 < len(span) and span[j].lemma_ == "have" and span[j + 1].tag_ == "VBN"
 
 
 def _valid_modal(span: Span, i: int, in_context: bool) -> bool:
@@ -239,7 +291,7 @@ def _acting_subject(span: Span, i: int) -> bool:
 
 
 def _valid_need(span: Span, i: int) -> bool:
-    """"need to" as an obligation, not a past fact or a relative clause ("tools they need to")."""
+    """ "need to" as an obligation, not a past fact or a relative clause ("tools they need to")."""
     token = span[i]
     previous = span[i - 1] if i > 0 else None
     if token.tag_ == "VBD" or (previous is not None and previous.tag_ in ("WDT", "WP")):
@@ -248,8 +300,10 @@ def _valid_need(span: Span, i: int) -> bool:
         return previous is not None and previous.lemma_ == "be"
     if previous is not None and previous.tag_ in ("PRP", "NNP", "NNPS", "NN", "NNS"):
         before = span[i - 2] if i > 1 else None
-        if before is not None and (before.tag_ in ("WDT", "WP", "NN", "NNS") or
-                                   (before.lower_ == "that" and previous.tag_ == "PRP")):
+        if before is not None and (
+            before.tag_ in ("WDT", "WP", "NN", "NNS")
+            or (before.lower_ == "that" and previous.tag_ == "PRP")
+        ):
             return False
     return True
 
@@ -391,8 +445,15 @@ def _mentions_by_sentence(
 def _fallback_mentions(sentences: Sequence[SentenceContext]) -> list[EntityMention]:
     """Mentions straight from the statistical NER when no entity list is given."""
     return [
-        EntityMention(s.index, s.doc_offset + e.start_char, s.doc_offset + e.end_char,
-                      e.text, e.label_, e.text, e.label_)
+        EntityMention(
+            s.index,
+            s.doc_offset + e.start_char,
+            s.doc_offset + e.end_char,
+            e.text,
+            e.label_,
+            e.text,
+            e.label_,
+        )
         for s in sentences
         for e in s.span.ents
     ]
@@ -436,8 +497,7 @@ def credited_person(
     if people:
         lo = people[-1].end - sentence.doc_offset
         between = [t for t in span[:verb_index] if t.idx >= lo]
-        if any(t.lower_ in ("we", "i", "you") or t.tag_ in ("VBD", "VBZ", "VBP")
-               for t in between):
+        if any(t.lower_ in ("we", "i", "you") or t.tag_ in ("VBD", "VBZ", "VBP") for t in between):
             return ""  # someone else speaks, or the person belongs to another clause
         return people[-1].name
     authored = _work_author(sentence, verb_index, mentions)
@@ -501,7 +561,7 @@ def sentence_credit(sentence: SentenceContext, mentions: Sequence[EntityMention]
 
 
 def lead_in_proposer(sentence: SentenceContext) -> str:
-    """"Congress" for "The Congress declares that" / "It is the sense of Congress that"."""
+    """ "Congress" for "The Congress declares that" / "It is the sense of Congress that"."""
     match = _LEAD_IN.search(sentence.text)
     if not match:
         return ""
@@ -525,7 +585,7 @@ def _coordinated_states(
                 pairs[(left.name, right.name)] += 1
     if not pairs:
         return []
-    (best, count), = pairs.most_common(1)
+    ((best, count),) = pairs.most_common(1)
     return list(best) if count >= 2 else []
 
 
@@ -542,8 +602,10 @@ def full_name(name: str, mentions: Sequence[EntityMention]) -> str:
     if not name or " " in name:
         return name
     longer = [
-        m.name for m in mentions
-        if m.type in ("PERSON", "ORG") and m.name.endswith(" " + name)
+        m.name
+        for m in mentions
+        if m.type in ("PERSON", "ORG")
+        and m.name.endswith(" " + name)
         and all(part[:1].isupper() for part in m.name.split())
     ]
     return max(longer, key=len) if longer else name
@@ -585,9 +647,7 @@ def document_proposer(
         return "; ".join(states)
     if meta.authors:
         return "; ".join(meta.authors)
-    title_mentions = [
-        m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])
-    ]
+    title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]
     title_people = [m for m in title_mentions if m.type == "PERSON"]
     if title_people:
         return title_people[0].name  # "Statement from President Joe Biden on ..."
@@ -619,8 +679,9 @@ def addressee(
             k += 1
         if k == j or k >= len(span):
             return ""
-        found = _in_range(mentions, _offset(sentence, span[j]), _offset(sentence, span[k]),
-                          _ACTOR_TYPES)
+        found = _in_range(
+            mentions, _offset(sentence, span[j]), _offset(sentence, span[k]), _ACTOR_TYPES
+        )
         return _join_names(found)
     # A modal: the entity heading the noun phrase right before it.
     k = cue.start - 1
@@ -637,8 +698,9 @@ def addressee(
     lo = _offset(sentence, span[_clause_start(span, k)])
     for m in sorted(mentions, key=lambda m: -m.start):
         if m.type in _ACTOR_TYPES and lo <= m.start < first.start:
-            gap = doc_text(sentence.span.doc)[m.end - sentence.doc_offset : first.start
-                                         - sentence.doc_offset]
+            gap = doc_text(sentence.span.doc)[
+                m.end - sentence.doc_offset : first.start - sentence.doc_offset
+            ]
             if re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?", gap):
                 subject.insert(0, m)
                 first = m
@@ -695,9 +757,7 @@ def extract_recommendations(
             credited, credited_at = credit, sentence.index
         if not cues:
             continue
-        rows.extend(
-            _rows(sentence, cues, sent_mentions, credited or lead_in or default)
-        )
+        rows.extend(_rows(sentence, cues, sent_mentions, credited or lead_in or default))
     return rows
 
 

@@ -85,7 +85,7 @@ class _HeadingPath:
         return " > ".join(text for _, text in self.levels)
 
 
-def _blocks(tokens: list[Token]):  # noqa: C901 - one walk over the token stream
+def _blocks(tokens: list[Token]):
     path = _HeadingPath()
     seen_title = False
     list_depth = 0
@@ -107,7 +107,11 @@ def _blocks(tokens: list[Token]):  # noqa: C901 - one walk over the token stream
                 continue
             path.enter(heading_level, text)
             yield Block(text=text, kind="heading", section=str(path))
-        elif token.type == "inline" and tokens[i - 1].type in ("paragraph_open", "th_open", "td_open"):
+        elif token.type == "inline" and tokens[i - 1].type in (
+            "paragraph_open",
+            "th_open",
+            "td_open",
+        ):
             yield from _paragraph_block(token, path, list_depth > 0)
         elif token.type == "html_block":
             text = normalize_text(" ".join(_TAG.sub(" ", token.content).split()))
@@ -149,7 +153,9 @@ def _is_bold_heading(token: Token, text: str) -> bool:
     if len(text) > 150 or text.endswith((".", ":", ";", ",")):
         return False
     return (
-        len(children) >= 3 and children[0].type == "strong_open" and children[-1].type == "strong_close"
+        len(children) >= 3
+        and children[0].type == "strong_open"
+        and children[-1].type == "strong_close"
     )
 
 

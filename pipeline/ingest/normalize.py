@@ -24,8 +24,7 @@ _INNER_SPACES = re.compile(r"(?<=\S) {2,}")
 # C0/C1 controls except "\n" (tabs are spaces by then) and the common format chars
 # (bidi marks, word joiners, interlinear annotation) that carry no text.
 _CONTROLS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2061-\u2064"
-    "\u2066-\u206f\ufff9-\ufffb]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb]"
 )
 
 

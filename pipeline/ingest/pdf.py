@@ -40,7 +40,7 @@ _MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]+)[.)]?$")
 _SUPERSCRIPT = re.compile(r"^[\d,*†‡§¶–-]{1,8}$")
 _BULLET = re.compile(r"^[•◆◇▪▫●○■□►▶➢✓❖◦·]")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$", re.IGNORECASE)
-_SENTENCE_END = ('.', '?', '!', ':', '"', '”', '’')
+_SENTENCE_END = (".", "?", "!", ":", '"', "”", "’")
 _MARGIN_ROWS = 3  # outermost rows per page examined as header/footer candidates
 
 
@@ -122,9 +122,7 @@ def dedupe_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
     y_cluster[order] = np.cumsum(new_y)
     order = np.lexsort((x0, y_cluster))
     new_x = np.ones(len(chars), dtype=bool)
-    new_x[1:] = (y_cluster[order][1:] != y_cluster[order][:-1]) | (
-        np.diff(x0[order]) > tolerance
-    )
+    new_x[1:] = (y_cluster[order][1:] != y_cluster[order][:-1]) | (np.diff(x0[order]) > tolerance)
     keep = np.sort(order[new_x])
     return [chars[i] for i in keep]
 
@@ -250,9 +248,7 @@ def _drop_line_numbers(words: list[Word], width: float) -> list[Word]:
         values = [int(w["text"]) for w in group]
         increasing = sum(b > a for a, b in pairwise(values))
         if len(group) >= 5 and increasing >= 0.9 * (len(group) - 1):
-            outside = [
-                w for w in words if w["x1"] <= group[0]["x0"] or w["x0"] >= group[0]["x1"]
-            ]
+            outside = [w for w in words if w["x1"] <= group[0]["x0"] or w["x0"] >= group[0]["x1"]]
             # The numbers must sit beside the text, not inside a table column.
             if all(w["x0"] > max(n["x1"] for n in group) for w in outside) or all(
                 w["x1"] < min(n["x0"] for n in group) for w in outside
@@ -265,9 +261,7 @@ def _margin_rows(page: _Page) -> list[tuple[str, list[Word]]]:
     """The outermost rows in the top and bottom margin zones, tagged by zone."""
     rows = group_lines(page.words)
     top = [("top", r.words) for r in rows[:_MARGIN_ROWS] if r.bottom <= 0.15 * page.height]
-    bottom = [
-        ("bottom", r.words) for r in rows[-_MARGIN_ROWS:] if r.top >= 0.85 * page.height
-    ]
+    bottom = [("bottom", r.words) for r in rows[-_MARGIN_ROWS:] if r.top >= 0.85 * page.height]
     return top + bottom
 
 
@@ -375,8 +369,14 @@ def _reading_order(page: _Page) -> list[list[_Line]]:
             if seg:
                 segments.append(seg)
         if i < len(spanning):
-            if segments and segments[-1][0].column == -1 and not any(
-                previous_edge <= ln.top < edge for lines in column_lines.values() for ln in lines
+            if (
+                segments
+                and segments[-1][0].column == -1
+                and not any(
+                    previous_edge <= ln.top < edge
+                    for lines in column_lines.values()
+                    for ln in lines
+                )
             ):
                 segments[-1].append(spanning[i])
             else:

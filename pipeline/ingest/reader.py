@@ -73,7 +73,10 @@ def _read_pdf(path: Path) -> ReadResult:
         media_type="application/pdf",
         pages=result.pages,
         warnings=list(result.warnings),
-        page_stats=[vars(stats) if hasattr(stats, "__dict__") else _as_dict(stats) for stats in result.page_stats],
+        page_stats=[
+            vars(stats) if hasattr(stats, "__dict__") else _as_dict(stats)
+            for stats in result.page_stats
+        ],
     )
 
 
@@ -89,16 +92,24 @@ def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
     Binary content (a PDF or image renamed to .md) is refused rather than
     published as noise.
     """
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-                          (codecs.BOM_UTF8, "utf-8-sig")):
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+    ):
         if data.startswith(bom):
             return _decode(path, data, encoding), []
     if _looks_utf16(data):
         encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        return _decode(path, data, encoding), [f"{path.name}: decoded as {encoding} (no byte order mark)"]
+        return _decode(path, data, encoding), [
+            f"{path.name}: decoded as {encoding} (no byte order mark)"
+        ]
     if b"\x00" in data or _binary_share(data) > 0.05:
-        raise IngestError(path, "binary content, not text (is it a PDF or an image with the wrong extension?)")
+        raise IngestError(
+            path, "binary content, not text (is it a PDF or an image with the wrong extension?)"
+        )
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -116,7 +127,9 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise IngestError(path, f"not valid {encoding}: {error.reason} at byte {error.start}") from error
+        raise IngestError(
+            path, f"not valid {encoding}: {error.reason} at byte {error.start}"
+        ) from error
 
 
 def _looks_utf16(data: bytes) -> bool:
