@@ -39,7 +39,8 @@ class WorkItem:
     path: Path
     meta: DocumentMeta
     sha256: str
-    display_path: str  # as shown in messages and the manifest
+    display_path: str  # as shown in messages
+    relative_path: str  # inside the raw (or input) folder, as the manifest records it
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def plan_run(settings: Settings) -> Plan:
             plan.warnings.append(
                 f"{shown}: sha256 {digest[:12]}… differs from the registry's {source.sha256[:12]}…"
             )
-        plan.items.append(WorkItem(source.id, path, source.meta(), digest, shown))
+        plan.items.append(WorkItem(source.id, path, source.meta(), digest, shown, source.path))
     return plan
 
 
@@ -143,7 +144,8 @@ def _plan_folder(settings: Settings) -> Plan:
             continue
         seen[doc_id] = shown
         meta = DocumentMeta(doc_id=doc_id, media_type=MEDIA_TYPES[path.suffix.lower()])
-        plan.items.append(WorkItem(doc_id, path, meta, sha256_file(path), shown))
+        relative = path.relative_to(folder).as_posix()
+        plan.items.append(WorkItem(doc_id, path, meta, sha256_file(path), shown, relative))
     return plan
 
 
@@ -355,7 +357,7 @@ def build_manifest(
         inputs.append(
             {
                 "doc_id": item.doc_id,
-                "path": item.display_path,
+                "path": item.relative_path,
                 "sha256": item.sha256,
                 "status": status,
                 "page_stats": record.get("page_stats", []) if status == "published" else [],
