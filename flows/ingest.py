@@ -10,7 +10,7 @@ from pipeline.registry import load_registry
 from pipeline.run import Plan, plan_run
 
 
-@task(name="fetch-sources", retries=2, retry_delay_seconds=5)
+@task(name="fetch-sources")
 def fetch_sources(registry: str, raw: str, only: list[str] | None) -> list[FetchResult]:
     settings = settings_from(registry=registry, raw=raw, only=only)
     return fetch_all(

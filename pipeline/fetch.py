@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from pipeline.errors import FetchError
+from pipeline.errors import FetchError, RegistryError
 from pipeline.registry import Registry, Source, resolve_in
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
@@ -26,7 +26,10 @@ def fetch_source(
     source: Source, raw: Path, *, timeout: float = 60.0, force: bool = False
 ) -> FetchResult:
     """Download one source into raw/ unless it is there; never overwrite on failure."""
-    target = resolve_in(raw, source.path, f"source {source.id}")
+    try:
+        target = resolve_in(raw, source.path, f"source {source.id}")
+    except RegistryError as error:
+        return FetchResult(source.id, "failed", str(error))
     if target.exists() and not force:
         return FetchResult(source.id, "present", f"{target} already exists")
     if not source.download_url:

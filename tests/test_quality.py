@@ -1,0 +1,78 @@
+"""Quality floors: the development documents scored against their gold files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import Settings
+from pipeline.evaluate import evaluate
+from pipeline.run import run_without_prefect
+from tests.conftest import GOLD, SOURCES
+
+pytestmark = pytest.mark.slow
+
+# (score name, floor) per table; the same floors hold on every development document.
+FLOORS = {
+    "entities": 0.90,
+    "entities_typed": 0.85,
+    "dates": 0.95,
+    "date_value_accuracy": 0.95,
+    "treaties": 0.90,
+    "treaty_signed_accuracy": 0.85,
+    "recommendations": 0.85,
+    "proposer_accuracy": 0.85,
+}
+GOLD_DOCS = sorted(path.stem for path in GOLD.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def dev_output(tmp_path_factory) -> Path:
+    """`briefdata run --input tests/sources`: the documents outside any registry."""
+    work = tmp_path_factory.mktemp("quality")
+    settings = Settings(input_dir=SOURCES, output=work / "out", cache=work / "cache")
+    run_without_prefect(settings)
+    return work / "out"
+
+
+@pytest.fixture(scope="module")
+def report(dev_output):
+    return evaluate(dev_output, GOLD)
+
+
+def test_every_gold_document_was_scored(report):
+    assert sorted(d.doc_id for d in report.documents) == GOLD_DOCS
+    assert report.missing == []
+
+
+@pytest.mark.parametrize("doc_id", GOLD_DOCS)
+def test_quality_floors(report, doc_id):
+    scores = next(d for d in report.documents if d.doc_id == doc_id).to_dict()
+    below = {}
+    for name, floor in FLOORS.items():
+        value = scores[name]["f1"] if isinstance(scores[name], dict) else scores[name]
+        if value is not None and value < floor:
+            below[name] = value
+    assert not below, f"{doc_id} below the floors: {below}; errors: {scores['errors']}"
+
+
+def test_evaluate_command_prints_json_for_machines(dev_output):
+    result = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(GOLD), "--data", str(dev_output), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert {d["doc_id"] for d in scores["documents"]} == set(GOLD_DOCS)
+    assert scores["micro"]["entities"]["f1"] >= FLOORS["entities"]
+
+
+def test_evaluate_command_prints_a_table_per_document(dev_output):
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(GOLD), "--data", str(dev_output)])
+    assert result.exit_code == 0, result.output
+    for doc_id in GOLD_DOCS:
+        assert doc_id in result.stdout
+    assert "micro" in result.stdout
