@@ -7,9 +7,11 @@ import os
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.futures import as_completed
 
 from flows.ingest import plan_inputs
 from flows.options import settings_from
+from pipeline.progress import emit
 from pipeline.run import Outcome, WorkItem, extract_items, fingerprint, partition_items
 
 MAX_BATCH_DOCS = 50
@@ -56,7 +58,11 @@ def extract(
         for batch in batches(pending, workers)
     ]
     outcomes = [Outcome(item.doc_id, "cached") for item in cached]
-    outcomes += [outcome for future in futures for outcome in future.result()]
+    emit("extract-start", total=len(plan.items), cached=len(cached))
+    for future in as_completed(futures):
+        done = future.result()
+        outcomes += done
+        emit("extract-advance", outcomes=done)
     logger = get_run_logger()
     for outcome in outcomes:
         if outcome.status == "failed":

@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.ingest import plan_inputs
 from flows.options import settings_from
+from pipeline.progress import emit
 from pipeline.publish import publish_lock, recover
 from pipeline.run import Outcome, assemble, fingerprint, load_records, publish_release
 
@@ -24,12 +25,14 @@ def build_and_publish(
         only=options["only"],
     )
     plan_fingerprint = plan_fingerprint or fingerprint(plan)
+    emit("publish-start")
     outcomes = load_records(plan, settings, plan_fingerprint, failures)
     tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
     with publish_lock(settings.output):
         for note in recover(settings.output):
             get_run_logger().warning(note)
         publish_release(settings, tables, texts, manifest)
+    emit("publish-done")
     return manifest
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.errors import BriefdataError
@@ -70,20 +73,21 @@ def run(
     failed or stale; 1 nothing published.
     """
     from pipeline.orchestrate import run_flow
+    from pipeline.progress import listening
 
     try:
-        manifest = run_flow(
-            registry=str(registry),
-            raw=str(raw),
-            output=str(output),
-            input_dir=str(input_dir) if input_dir else None,
-            only=list(source or []),
-            use_cache=not no_cache,
-            runner=runner,
-            address=address,
-            n_process=n_process,
-            show_progress=not (quiet or as_json),
-        )
+        with _progress_bars(enabled=not (quiet or as_json)) as listener, listening(listener):
+            manifest = run_flow(
+                registry=str(registry),
+                raw=str(raw),
+                output=str(output),
+                input_dir=str(input_dir) if input_dir else None,
+                only=list(source or []),
+                use_cache=not no_cache,
+                runner=runner,
+                address=address,
+                n_process=n_process,
+            )
     except BriefdataError as error:
         _fail(error)
         return
@@ -94,6 +98,44 @@ def run(
     for failure in manifest["failed"]:
         console.print(f"[red]failed:[/] {failure['error']}", highlight=False)
     raise typer.Exit(exit_code(manifest))
+
+
+@contextmanager
+def _progress_bars(*, enabled: bool) -> Iterator[Any]:
+    """A Rich progress display fed by the stages' progress events."""
+    if not enabled:
+        yield lambda event, data: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[note]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def listener(event: str, data: dict[str, Any]) -> None:
+            if event == "extract-start":
+                tasks["extract"] = progress.add_task(
+                    "extract", total=data["total"], completed=data["cached"],
+                    note=f"{data['cached']} unchanged (cached)",
+                )  # fmt: skip
+            elif event == "extract-advance" and "extract" in tasks:
+                outcomes = data["outcomes"]
+                failed = sum(1 for o in outcomes if o.status == "failed")
+                note = f"last: {outcomes[-1].doc_id} ({outcomes[-1].status})" if outcomes else ""
+                progress.update(tasks["extract"], advance=len(outcomes), note=note)
+                if failed:
+                    progress.console.print(f"[red]{failed} document(s) failed[/]")
+            elif event == "publish-start":
+                tasks["publish"] = progress.add_task("publish", total=1, note="validate and swap")
+            elif event == "publish-done" and "publish" in tasks:
+                progress.update(tasks["publish"], completed=1, note="done")
+
+        yield listener
 
 
 def _print_summary(manifest: dict[str, Any], output: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # A fresh ephemeral database takes a while to migrate on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# The CLI reports progress itself; Prefect's own INFO lines would drown it.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 PROCESS_POOL_MIN_DOCS = 40  # below this, starting worker processes costs more than it saves
@@ -53,7 +55,6 @@ def run_flow(
 
     from flows.pipeline import pipeline
 
-    parameters.pop("show_progress", None)
     task_runner(runner, address)  # fail fast on an unknown runner, before Prefect starts
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return pipeline(**parameters, runner=runner, address=address)
