@@ -131,6 +131,11 @@ def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatc
         "Déclaration de Séoul, signée à Tokyo.".encode("latin-1")
     )
     (raw / "big.txt").write_text("Japan " * 60000)
+    shutil.copy(shared_path("pdfs", "malformed-from-issue-932.pdf"), raw / "malformed.pdf")
+    (raw / "wide.md").write_bytes("# Wide\n\nSeoul and Tokyo met.".encode("utf-16"))
+    outside = project / "outside.md"
+    outside.write_text("# Not in raw\n")
+    (raw / "link.md").symlink_to(outside)
     monkeypatch.setenv("BRIEFDATA_MAX_BYTES", "300000")
     for doc_id, file in [
         ("encrypted", "encrypted.pdf"),
@@ -142,6 +147,10 @@ def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatc
         ("big", "big.txt"),
         ("gone", "gone.md"),
         ("escape", "../../etc/passwd.md"),
+        ("absolute", "/etc/hostname.txt"),
+        ("link", "link.md"),
+        ("malformed", "malformed.pdf"),
+        ("wide", "wide.md"),
     ]:
         register(project, {"id": doc_id, "title": doc_id, "path": file})
     result = run("run", "--json")
@@ -155,6 +164,10 @@ def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatc
     assert "fake.md: binary content, not text" in errors["fake"]
     assert "big.txt: file is 360,000 bytes, over the size limit of 300,000" in errors["big"]
     assert "must stay inside data/raw" in errors["escape"]
+    assert "must stay inside data/raw" in errors["absolute"]
+    assert "link.md' resolves outside" in errors["link"]
+    # pdfplumber reads this damaged file; it is either published or named with its problem
+    assert "malformed" not in errors or "malformed.pdf: not a readable PDF" in errors["malformed"]
     assert {m["doc_id"] for m in manifest["missing"]} == {"gone", "npec-2021-new-frontiers"}
     assert "notes-latin1" not in errors
     assert any(
@@ -162,7 +175,7 @@ def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatc
         for w in manifest["warnings"]
     )
     documents = read_table(project / "data" / "processed" / "documents.csv")
-    assert set(documents["doc_id"]) == {BRIEF, "notes-latin1"}
+    assert set(documents["doc_id"]) - {"malformed"} == {BRIEF, "notes-latin1", "wide"}
     text = (project / "data" / "processed" / "text" / "notes-latin1.txt").read_text()
     assert text == "Déclaration de Séoul, signée à Tokyo."
 
