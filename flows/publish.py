@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 
 from flows.ingest import plan_inputs
 from flows.options import settings_from
 from pipeline.progress import emit
-from pipeline.publish import publish_lock, recover
-from pipeline.run import Outcome, assemble, fingerprint, load_records, publish_release
+from pipeline.run import Outcome, fingerprint, publish_run
 
 
 @task(name="build-and-publish")
@@ -24,14 +23,8 @@ def build_and_publish(
         input_dir=options["input_dir"],
         only=options["only"],
     )
-    plan_fingerprint = plan_fingerprint or fingerprint(plan)
     emit("publish-start")
-    outcomes = load_records(plan, settings, plan_fingerprint, failures)
-    tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
-    with publish_lock(settings.output):
-        for note in recover(settings.output):
-            get_run_logger().warning(note)
-        publish_release(settings, tables, texts, manifest)
+    manifest = publish_run(plan, settings, plan_fingerprint or fingerprint(plan), failures)
     emit("publish-done")
     return manifest
 

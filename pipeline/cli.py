@@ -36,7 +36,7 @@ out = Console()
 
 
 def _fail(error: Exception) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED)
 
 
@@ -96,7 +96,7 @@ def run(
     elif not quiet:
         _print_summary(manifest, output)
     for failure in manifest["failed"]:
-        console.print(f"[red]failed:[/] {failure['error']}", highlight=False)
+        console.print(f"[red]failed:[/] {failure['error']}", highlight=False, soft_wrap=True)
     raise typer.Exit(exit_code(manifest))
 
 
@@ -163,7 +163,7 @@ def _print_summary(manifest: dict[str, Any], output: Path) -> None:
             highlight=False,
         )
     for warning in manifest["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -237,7 +237,11 @@ def fetch(
         return
     colors = {"downloaded": "green", "present": "dim", "no-url": "yellow", "failed": "red"}
     for result in results:
-        out.print(f"[{colors[result.status]}]{result.status}[/] {result.message}", highlight=False)
+        out.print(
+            f"[{colors[result.status]}]{result.status}[/] {result.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if any(r.status == "failed" for r in results):
         raise typer.Exit(EXIT_FAILED)
 
@@ -253,7 +257,7 @@ def validate(
         _fail(BriefdataError(f"{folder}: no datapackage.json; is this a published dataset?"))
     report = validate_package(folder)
     if not report.ok:
-        console.print(report.summary(limit=50), highlight=False)
+        console.print(report.summary(limit=50), highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
     out.print(f"[green]valid[/]: {folder}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ REFERENCE_DIR = PACKAGE_DIR.parent / "data" / "reference"
 # Modules whose code shapes a document's record; editing one invalidates the cache.
 RECORD_CODE = ("ingest", "extract", "segment.py", "process.py", "model.py", "nlp.py", "tables.py",
                "kb_entities.py", "kb_treaties.py")  # fmt: skip
+
+# Modules that turn records into a release (tables, manifest, report).
+RELEASE_CODE = ("tables.py", "tableschema.py", "stale.py", "run.py", "publish.py", "report.py")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -152,16 +156,37 @@ def _plan_folder(settings: Settings) -> Plan:
 # --- fingerprint --------------------------------------------------------------------------
 
 
-def code_version() -> str:
+def code_version(names: tuple[str, ...] = RECORD_CODE, root: Path = PACKAGE_DIR) -> str:
+    """Hash of the source files (or folders) that shape an output."""
     digest = hashlib.sha256()
-    for name in RECORD_CODE:
-        target = PACKAGE_DIR / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    for name in names:
+        target = root / name
+        files = sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [target]
         for path in files:
-            if path.exists():
-                digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            if path.exists() and path.suffix in (".py", ".json"):
+                digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def release_key(plan: Plan, plan_fingerprint: dict[str, Any], failures: list[Outcome]) -> str:
+    """Everything a release is made from; equal keys mean byte-identical releases."""
+    payload = {
+        "records": [(item.doc_id, item_key(item, plan_fingerprint)) for item in plan.items],
+        "missing": [asdict(m) for m in plan.missing],
+        "plan_failed": [asdict(f) for f in plan.failed],
+        "failures": sorted((o.doc_id, o.error) for o in failures),
+        "release_code": code_version(RELEASE_CODE),
+        "schemas": code_version(("schemas",), PACKAGE_DIR.parent),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def published_release_key(output: Path) -> str | None:
+    try:
+        return json.loads((output / "manifest.json").read_text(encoding="utf-8")).get("release_key")
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
 
 
 def knowledge_base_versions() -> dict[str, str]:
@@ -422,15 +447,34 @@ def publish_release(
     publish(settings.output, tables, texts, manifest)
 
 
-def run_without_prefect(settings: Settings) -> dict[str, Any]:
-    """The same stages as the `pipeline` flow, in-process: for tests and benchmarks."""
+def publish_run(
+    plan: Plan, settings: Settings, plan_fingerprint: dict[str, Any], failures: list[Outcome]
+) -> dict[str, Any]:
+    """Build and publish this run's release, unless the published one is already it.
+
+    Returns the release's manifest.
+    """
     from pipeline.publish import publish_lock, recover
 
+    key = release_key(plan, plan_fingerprint, failures)
     with publish_lock(settings.output):
         recover(settings.output)
+        if settings.use_cache and published_release_key(settings.output) == key:
+            return json.loads((settings.output / "manifest.json").read_text(encoding="utf-8"))
+        outcomes = load_records(plan, settings, plan_fingerprint, failures)
+        tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
+        manifest["release_key"] = key
+        publish_release(settings, tables, texts, manifest)
+    return manifest
+
+
+def run_without_prefect(settings: Settings) -> dict[str, Any]:
+    """The same stages as the `pipeline` flow, in-process: for tests and benchmarks."""
+    from pipeline.publish import publish_lock
+
+    with publish_lock(settings.output):
         plan = plan_run(settings)
         plan_fingerprint = fingerprint(plan)
         outcomes = extract_items(plan.items, settings, plan_fingerprint, plan.registered)
-        tables, texts, manifest = assemble(plan, outcomes, settings, plan_fingerprint)
-        publish_release(settings, tables, texts, manifest)
-    return manifest
+        failures = [o for o in outcomes if o.status == "failed"]
+        return publish_run(plan, settings, plan_fingerprint, failures)
