@@ -40,7 +40,7 @@ def test_version_is_sha256_of_file(kb: EntityKB) -> None:
         ("Suga Yoshihide", "Yoshihide Suga"),
         ("Joseph R. Biden, Jr.", "Joe Biden"),
         ("WHO", "World Health Organization"),
-        ("the Chicago Council of Foreign Affairs", "Chicago Council on Global Affairs"),
+        ("the Chicago Council on Foreign Relations", "Chicago Council on Global Affairs"),
         ("Senkaku/Diaoyu islands", "Senkaku Islands"),
         ("British Virgin Islands", "British Virgin Islands"),  # from pycountry only
     ],

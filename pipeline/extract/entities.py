@@ -208,6 +208,8 @@ class _Rules:
     facility_heads: frozenset[str]
     coordination: dict[str, str]
     titles: tuple[tuple[str, ...], ...]
+    office_heads: frozenset[str]
+    org_heads: frozenset[str]
 
     @classmethod
     def of(cls, kb: EntityKB) -> _Rules:
@@ -221,6 +223,8 @@ class _Rules:
             facility_heads=frozenset(rules.get("facility_heads", [])),
             coordination=dict(rules.get("coordination_heads", {})),
             titles=tuple(titles),
+            office_heads=frozenset(rules.get("office_heads", [])),
+            org_heads=frozenset(rules.get("organization_heads", [])),
         )
 
 
@@ -374,11 +378,39 @@ def _kb_candidates(
     return found
 
 
+def _merged_org_ents(sentence: Span, rules: _Rules) -> list[Span]:
+    """The model's entities, with "Japan Agency" + "for" + "Medical Research" joined.
+
+    The model often cuts an organization's name at the "for/of" after its head
+    noun ("Agency", "Institute"); the two ORG halves are one name.
+    """
+    ents = list(sentence.ents)
+    out: list[Span] = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (
+            nxt is not None
+            and ent.label_ == "ORG"
+            and nxt.label_ == "ORG"
+            and ent[-1].text in rules.org_heads
+            and nxt.start == ent.end + 1
+            and ent.doc[ent.end].lower_ in ("for", "of", "on")
+        ):
+            out.append(Span(ent.doc, ent.start, nxt.end, label="ORG"))
+            i += 2
+            continue
+        out.append(ent)
+        i += 1
+    return out
+
+
 def _ner_candidates(
     sentence: Span, kb: EntityKB, rules: _Rules, kb_spans: list[_Candidate]
 ) -> list[_Candidate]:
     found = []
-    for ent in sentence.ents:
+    for ent in _merged_org_ents(sentence, rules):
         mapped = LABEL_MAP.get(ent.label_)
         if mapped is None:
             continue
@@ -462,6 +494,8 @@ def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
         return "ORG" if span[-1].text in rules.facility_heads else None
     if mapped == "LAW":
         return "LAW" if any(t.lower_ in _LAW_WORDS for t in words) else None
+    if mapped == "ORG" and words[-1].text in rules.office_heads:
+        return None  # "National Security Advisor" is an office, not an organization
     if has_digit and mapped not in ("EVENT",):
         return None
     if len(words) == 1 and (words[0].is_stop or words[0].text.islower()):
@@ -526,6 +560,20 @@ def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
     return cand
 
 
+# A run-in heading: a short title-cased label and a colon opening a paragraph
+# ("Economic Cooperation: The United States ..."), typographic like a heading.
+_RUN_IN_LABEL = re.compile(
+    r"^[\s*_]*[A-Z][\w'\u2019&-]*(?:[ ,]+(?:[A-Z][\w'\u2019&-]*|and|of|the|for|in|on|to|&)){0,7}"
+    r"[\s*_]*:(?=[\s*_]+\S)"
+)
+
+
+def _run_in_label_end(span: Span) -> int:
+    """Character offset (in `span.doc.text`) where a run-in label ends; -1 if none."""
+    match = _RUN_IN_LABEL.match(span.text)
+    return span.start_char + match.end() if match else -1
+
+
 def _sentence_candidates(
     sentence: SentenceContext,
     kb: EntityKB,
@@ -540,12 +588,14 @@ def _sentence_candidates(
     covered = {i for s, e, _ in doc_spans for i in range(s, e)}
     parts = _hyphen_parts(span, kb, covered)
     known = [c for c in kb_cands if c.source == "kb"] + parts
+    label_end = _run_in_label_end(span)
+    ner = [c for c in _ner_candidates(span, kb, rules, known) if c.start >= label_end]
     candidates = [
         *_coordinated(span, kb, rules),
         *_statutes(span),
         *kb_cands,
         *parts,
-        *_ner_candidates(span, kb, rules, known),
+        *ner,
     ]
     return [_korea_fix(span, c, kb) for c in _select(candidates)]
 

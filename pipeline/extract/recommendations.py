@@ -152,7 +152,10 @@ _AUTHOR_VOICE = frozenset({"we", "i", "our", "my", "us", "me"})
 _FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "--"})
 _ACTOR_TYPES = frozenset({"GPE", "ORG", "NORP", "PERSON"})
-_JOINT_TITLE = re.compile(r"\b(joint|declaration|communiqu[eé])\b", re.IGNORECASE)
+_JOINT_TITLE = re.compile(
+    r"\b(joint|declaration|communiqu[eé])\b|\b(?:bi|tri|quadri)lateral\b.*\bstatement\b",
+    re.IGNORECASE,
+)
 _STATUTE_TITLE = re.compile(r"^\s*(title\s+\d+|§|sec\.?\s*\d)", re.IGNORECASE)
 _LEAD_IN = re.compile(
     r"\b(?:sense of (?:the )?(?P<sense>[A-Z][\w .]+?)\s+that|"
@@ -201,6 +204,16 @@ def _matcher(vocab: Vocab) -> Matcher:
         matcher.add(
             "CALL", [[{"LEMMA": "call", "POS": "VERB"}, {"LOWER": {"IN": ["on", "upon", "for"]}}]]
         )
+        # "it is imperative that/to ...", "agreed on the imperative for/of ...": an
+        # obligation; "a strategic imperative" (with a modifier) only describes.
+        matcher.add(
+            "IMPERATIVE",
+            [
+                [{"LEMMA": "be"}, {"POS": "ADV", "OP": "*"}, {"LOWER": "imperative"},
+                 {"LOWER": {"IN": ["that", "to", "for"]}}],
+                [{"LOWER": "the"}, {"LOWER": "imperative"}, {"LOWER": {"IN": ["for", "of", "to"]}}],
+            ],
+        )  # fmt: skip
         _MATCHERS[key] = matcher
     return _MATCHERS[key]
 
@@ -374,6 +387,9 @@ def find_cues(sentence: SentenceContext, in_context: bool = False) -> list[Cue]:
         if label == "MODAL":
             if _valid_modal(span, start, in_context):
                 cues.append(Cue(start, end, _MODAL_MODALITY[span[start].lower_], False))
+        elif label == "IMPERATIVE":
+            if not _in_conditional(span, start):
+                cues.append(Cue(start, end - 1, "must", False))
         elif label in ("OUGHT", "NEED"):
             if label == "OUGHT" or _valid_need(span, start):
                 cues.append(Cue(start, end, "should", False))
@@ -544,6 +560,8 @@ def _is_saying_verb(span: Span, k: int) -> bool:
         return token.lemma_ != "call" or following in ("on", "upon", "for")
     if token.lemma_ not in _CREDIT_LEMMAS:
         return False
+    if k > 0 and span[k - 1].lower_ == "to":
+        return False  # an infinitive ("to conclude our negotiations") credits no one
     if token.pos_ == "VERB":
         return True
     return token.tag_ == "NNS" and k > 0 and span[k - 1].pos_ == "PROPN"
@@ -587,6 +605,29 @@ def _coordinated_states(
         return []
     ((best, count),) = pairs.most_common(1)
     return list(best) if count >= 2 else []
+
+
+def _title_issuers(
+    sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
+) -> list[str]:
+    """The states issuing a joint statement, as its title names them.
+
+    A state after the title's last "on" is its subject ("... Joint Statement by
+    France, Germany ... on Iran"), not an issuer, unless no state comes before.
+    """
+    title = next((s for s in sentences[:3] if s.kind == "title"), None)
+    if title is None:
+        return []
+    states = sorted(
+        (m for m in mentions.get(title.index, []) if m.type == "GPE" and m.iso3),
+        key=lambda m: m.start,
+    )
+    cut = [t for t in title.span if t.lower_ == "on"]
+    if cut:
+        before = [m for m in states if m.end <= _offset(title, cut[-1])]
+        states = before if len({m.name for m in before}) >= 2 else states
+    names = list(dict.fromkeys(m.name for m in states))
+    return names if len(names) >= 2 else []
 
 
 def _first_person_plural_share(sentences: Sequence[SentenceContext]) -> float:
@@ -642,6 +683,11 @@ def document_proposer(
     ):
         found = next((lead_in_proposer(s) for s in sentences if lead_in_proposer(s)), "")
         return found or "Congress"
+    # The states a joint statement's title names issue it; failing that, the pair
+    # of states the body most often coordinates ("the United States and Japan").
+    issuers = _title_issuers(sentences, mentions) if _JOINT_TITLE.search(title) else []
+    if issuers:
+        return "; ".join(issuers)
     states = _coordinated_states(sentences, mentions)
     if states and (_JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3):
         return "; ".join(states)

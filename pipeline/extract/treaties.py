@@ -594,11 +594,32 @@ _TITLE_AGREEMENT = re.compile(
     r"\bcommuniqu[eé]\b|\bvision statement\b|\bleaders[\'\u2019]? statement\b",
     re.IGNORECASE,
 )
-_TITLE_DOMESTIC = re.compile(r"\b(disaster|emergency|statement (by|of|from))\b", re.IGNORECASE)
+# "Statement by/of/from X" is one government's statement; "Joint Statement by ..." is not.
+_TITLE_DOMESTIC = re.compile(
+    r"\b(?:disaster|emergency)\b|(?<!joint )\bstatement (?:by|of|from)\b", re.IGNORECASE
+)
+
+
+def _title_issuers(title: SentenceContext, mentions: Sequence[EntityMention]) -> list[str]:
+    """ISO3 codes of the states a title names as issuers.
+
+    A state after the title's last "on" is its subject ("Joint Statement by
+    France, Germany ... on Iran"), unless no two states come before it.
+    """
+    states = [m for m in mentions if m.iso3 and m.type == "GPE"]
+    cut = [t for t in title.span if t.lower_ == "on"]
+    if cut:
+        limit = title.doc_offset + cut[-1].idx
+        before = [m for m in states if m.end <= limit]
+        if len({m.iso3 for m in before}) >= 2:
+            states = before
+    return list(dict.fromkeys(m.iso3 for m in states))
 
 
 def _title_candidate(
-    sentences: Sequence[SentenceContext], countries: dict[int, list[str]]
+    sentences: Sequence[SentenceContext],
+    countries: dict[int, list[str]],
+    by_sentence: dict[int, list[EntityMention]],
 ) -> _Candidate | None:
     """The title of a document that is itself a joint statement or declaration."""
     title = next((s for s in sentences[:3] if s.kind == "title"), None)
@@ -606,7 +627,9 @@ def _title_candidate(
         return None
     if _TITLE_DOMESTIC.search(title.text):
         return None
-    parties = set(countries.get(title.index, []))
+    issuers = _title_issuers(title, by_sentence.get(title.index, []))
+    parties = set(issuers) if len(issuers) >= 2 else set(countries.get(title.index, []))
+    named_in_title = len(issuers) >= 2
     if len(parties) < 2:
         body = [s for s in sentences if s.kind == "body"][:2]
         for sentence in body:
@@ -614,6 +637,9 @@ def _title_candidate(
     joint = {t.lower_ for t in title.span} & JOINT_MARKERS
     if len(parties) < 2 and not joint:
         return None
+    # Issuers the title names are all parties; states gathered from the body are
+    # trusted only when few (many states there are mostly subjects, not issuers).
+    keep = named_in_title or len(parties) <= 3
     span = title.span
     return _Candidate(
         title,
@@ -623,7 +649,7 @@ def _title_candidate(
         "title",
         None,
         "joint statement",
-        _sorted_unique(parties) if len(parties) <= 3 else (),
+        _sorted_unique(parties) if keep else (),
     )
 
 
@@ -763,7 +789,7 @@ def extract_treaties(
     matcher = _kb_matcher(kb, sentences[0].span.doc.vocab)
     matched_docs: dict[int, list[tuple[str, int, int]]] = {}
     candidates: list[_Candidate] = []
-    title = _title_candidate(sentences, countries)
+    title = _title_candidate(sentences, countries, by_sentence)
     for sentence in sentences:
         if title is not None and sentence is title.sentence:
             candidates.append(title)
