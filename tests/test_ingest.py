@@ -116,3 +116,9 @@ def test_empty_oversized_and_unsupported_files(tmp_path):
     other.write_bytes(b"x")
     with pytest.raises(IngestError, match=r"sheet.xlsx: unsupported file type '.xlsx'"):
         read_document(other)
+
+
+def test_unpaired_emphasis_marks_do_not_leak():
+    # A space before the closing ** leaves the marks unpaired for CommonMark.
+    blocks = read_markdown("**Pandemic Response: ** It is in the interest of both nations.").blocks
+    assert [b.text for b in blocks] == ["Pandemic Response: It is in the interest of both nations."]

@@ -24,6 +24,7 @@ _BULLET = re.compile(r"^[\s◆◇•●○▪▫■□►▶➢✓✔·–—*+-
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡§]+$|^[ivx]+$")
 _MARKDOWN_FOOTNOTE = re.compile(r"^\[\^([^\]]+)\]:\s*")
 _TAG = re.compile(r"<[^>]+>")
+_UNPAIRED_EMPHASIS = re.compile(r"\*{2,}|_{2,}")
 _HAS_WORD = re.compile(r"\w")
 
 _parser = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -189,7 +190,10 @@ def _render_inline(token: Token, *, keep_marks: bool = False) -> str:
 
 
 def _child_text(child: Token) -> str:
-    if child.type in ("text", "code_inline"):
+    if child.type == "text":
+        # Emphasis marks the parser could not pair ("**Label: **Text") stay literal.
+        return _UNPAIRED_EMPHASIS.sub("", child.content)
+    if child.type == "code_inline":
         return child.content
     if child.type in ("softbreak", "hardbreak"):
         return " "
