@@ -15,6 +15,7 @@ from pipeline.progress import emit
 from pipeline.run import Outcome, WorkItem, extract_items, fingerprint, partition_items
 
 MAX_BATCH_DOCS = 50
+MIN_BATCH_DOCS = 5
 
 
 @task(name="extract-batch")
@@ -28,11 +29,20 @@ def extract_batch(
 
 
 def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
-    """Enough batches to keep every worker busy, few enough that task overhead stays small."""
-    if not items:
-        return []
-    size = max(1, min(MAX_BATCH_DOCS, math.ceil(len(items) / (2 * max(1, workers)))))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    """Batches that shrink towards the end (guided scheduling).
+
+    Large batches keep task overhead small; small last ones keep every worker
+    busy until the end instead of one finishing a big batch alone.
+    """
+    result: list[list[WorkItem]] = []
+    start = 0
+    while start < len(items):
+        remaining = len(items) - start
+        size = math.ceil(remaining / (2 * max(1, workers)))
+        size = max(MIN_BATCH_DOCS, min(MAX_BATCH_DOCS, size))
+        result.append(items[start : start + size])
+        start += size
+    return result
 
 
 @flow(name="extract")
@@ -52,7 +62,7 @@ def extract(
     plan = plan_inputs(registry=registry, raw=raw, input_dir=input_dir, only=only)
     plan_fingerprint = plan_fingerprint or fingerprint(plan)
     cached, pending = partition_items(plan.items, settings, plan_fingerprint)
-    workers = n_process or settings.n_process or os.cpu_count() or 1
+    workers = n_process or os.cpu_count() or 1
     futures = [
         extract_batch.submit(batch, options, plan_fingerprint, plan.registered)
         for batch in batches(pending, workers)

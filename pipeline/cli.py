@@ -61,7 +61,9 @@ def run(
         str | None,
         typer.Option(help="Dask scheduler address (tcp://HOST:PORT); a local cluster if unset."),
     ] = None,
-    n_process: Annotated[int | None, typer.Option(help="spaCy worker processes per task.")] = None,
+    n_process: Annotated[
+        int | None, typer.Option(help="Worker processes for extraction (default: one per core).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run manifest as JSON.")

@@ -19,7 +19,7 @@ class Settings:
     only: tuple[str, ...] = ()  # restrict the run to these source ids
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = 100  # documents per extraction task
-    n_process: int = 1  # spaCy worker processes
+    n_process: int | None = None  # worker processes for extraction; one per core when unset
     use_cache: bool = True
     fetch_timeout: float = 60.0
 
