@@ -234,3 +234,14 @@ def test_rendered_markdown_structure(haggard_pdf):
     assert body.section == heading.section
     title = blocks[0]
     assert title.kind == "title" and title.text.startswith("U.S. SECURITY TIES WITH KOREA")
+
+
+def test_parallel_page_ranges_give_the_serial_result(federal_register):
+    """Worker processes read page ranges; cross-page steps run after the merge."""
+    from pipeline.ingest.pdf import PARALLEL_MIN_PAGES
+
+    assert federal_register.pages < PARALLEL_MIN_PAGES  # the fixture is the serial path
+    parallel = read_pdf(FR, parallel_min_pages=2)
+    assert parallel.blocks == federal_register.blocks
+    assert parallel.page_stats == federal_register.page_stats
+    assert parallel.warnings == federal_register.warnings

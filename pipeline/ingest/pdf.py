@@ -10,8 +10,11 @@ so that a sentence broken by a column or page break stays in one block.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -143,8 +146,13 @@ def sort_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
     return [chars[i] for i in np.lexsort((x0, line))]
 
 
-def _replacement_count(chars: list[Word]) -> int:
-    return sum(1 for c in chars if c["text"] == "\ufffd" or c["text"].startswith("(cid:"))
+def _char_counts(chars: list[Word]) -> tuple[bool, int]:
+    """(has text, replaced): whether any char is not whitespace, and how many chars
+    are unmapped glyphs (U+FFFD or "(cid:N)"), counted in C rather than char by char."""
+    texts = [c["text"] for c in chars]
+    has_text = not all(t.isspace() for t in texts)  # stops at the first visible char
+    replaced = texts.count("\ufffd") + ("\x00" + "\x00".join(texts)).count("\x00(cid:")
+    return has_text, replaced
 
 
 def _page_words(chars: list[Word]) -> list[Word]:
@@ -675,13 +683,18 @@ def _open_error(path: Path, exc: Exception) -> IngestError:
     return IngestError(path, f"not a readable PDF: {reason}")
 
 
+# Long PDFs are read a page range per worker process: parsing the content
+# streams (pdfminer, pure Python) is nearly all of the time and pages parse
+# independently. Below this many pages, starting workers costs more than it saves.
+PARALLEL_MIN_PAGES = 40
+
+
 def _read_pages(
-    path: Path, max_pages: int | None
+    path: Path, max_pages: int | None, *, parallel_min_pages: int | None = None
 ) -> tuple[list[_Page], list[PageStats], int, list[str]]:
-    """Words and stats of each page; the PDF is opened once, pages closed after use."""
-    pages: list[_Page] = []
-    stats: list[PageStats] = []
-    warnings: list[str] = []
+    """Words and stats of each page; the PDF is opened once per reader, pages closed
+    after use. Long documents are read in parallel page ranges (same results)."""
+    threshold = PARALLEL_MIN_PAGES if parallel_min_pages is None else parallel_min_pages
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types on malformed input
@@ -692,49 +705,115 @@ def _read_pages(
         except Exception as exc:
             raise _open_error(path, exc) from exc
         count = total if max_pages is None else min(total, max_pages)
-        if count < total:
-            warnings.append(f"read {count} of {total} pages (max_pages={max_pages})")
-        for number in range(1, count + 1):
-            page = None
-            try:
-                page = pdf.pages[number - 1]
-                raw = page.chars
-                chars = sort_chars(dedupe_chars(raw))
-                words = _page_words(chars)
-                width, height = float(page.width), float(page.height)
-            except Exception as exc:
-                if total == 1:
-                    raise _open_error(path, exc) from exc
-                warnings.append(f"page {number}: could not be read: {exc}")
-                continue
-            finally:
-                if page is not None:
-                    page.close()
-            visible = sum(1 for c in chars if not c["text"].isspace())
-            has_text = visible > 0
-            if not has_text:
-                warnings.append(f"page {number}: no text layer; OCR is not supported")
-            words = _drop_line_numbers(words, width)
-            pages.append(_Page(number, width, height, words))
-            stats.append(
-                PageStats(
-                    page=number,
-                    chars=len(chars),
-                    replacement_rate=_replacement_count(chars) / len(chars) if chars else 0.0,
-                    duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
-                    columns=1,
-                    has_text_layer=has_text,
-                )
+        warnings = (
+            [f"read {count} of {total} pages (max_pages={max_pages})"] if count < total else []
+        )
+        workers = min(os.cpu_count() or 1, count // max(threshold // 2, 1))
+        parallel = None
+        if count >= max(threshold, 2) and workers > 1:
+            parallel = _read_parallel(path, count, total, workers)
+        if parallel is None:
+            pages, stats, page_warnings = _read_range(pdf, path, 1, count, total)
+        else:
+            pages, stats, page_warnings = parallel
+    return pages, stats, total, warnings + page_warnings
+
+
+def _page_ranges(count: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` contiguous, near-equal runs of pages 1..count, as (first, last)."""
+    bounds = [round(i * count / parts) for i in range(parts + 1)]
+    return [(a + 1, b) for a, b in pairwise(bounds) if b > a]
+
+
+def _read_parallel(
+    path: Path, count: int, total: int, workers: int
+) -> tuple[list[_Page], list[PageStats], list[str]] | None:
+    """Page ranges read in worker processes and merged in page order; None if worker
+    processes cannot be used here (the caller then reads serially)."""
+    ranges = _page_ranges(count, 2 * workers)  # two ranges each: a slow one does not stall
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_read_range_in_worker, str(path), first, last, total)
+                for first, last in ranges
+            ]
+            parts = [future.result() for future in futures]
+    except Exception:  # no processes here (daemonic parent, sandbox) or a worker died
+        return None
+    pages: list[_Page] = []
+    stats: list[PageStats] = []
+    warnings: list[str] = []
+    for part in parts:
+        pages += part[0]
+        stats += part[1]
+        warnings += part[2]
+    return pages, stats, warnings
+
+
+def _read_range_in_worker(
+    path: str, first: int, last: int, total: int
+) -> tuple[list[_Page], list[PageStats], list[str]]:
+    """One worker's page range: the PDF opened once for the whole range."""
+    with pdfplumber.open(path) as pdf:
+        return _read_range(pdf, Path(path), first, last, total)
+
+
+def _read_range(
+    pdf: Any, path: Path, first: int, last: int, total: int
+) -> tuple[list[_Page], list[PageStats], list[str]]:
+    """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats."""
+    pages: list[_Page] = []
+    stats: list[PageStats] = []
+    warnings: list[str] = []
+    for number in range(first, last + 1):
+        page = None
+        try:
+            page = pdf.pages[number - 1]
+            raw = page.chars
+            chars = sort_chars(dedupe_chars(raw))
+            words = _page_words(chars)
+            width, height = float(page.width), float(page.height)
+        except Exception as exc:
+            if total == 1:
+                raise _open_error(path, exc) from exc
+            warnings.append(f"page {number}: could not be read: {exc}")
+            continue
+        finally:
+            if page is not None:
+                page.close()
+        has_text, replaced = _char_counts(chars)
+        if not has_text:
+            warnings.append(f"page {number}: no text layer; OCR is not supported")
+        words = _drop_line_numbers(words, width)
+        pages.append(_Page(number, width, height, words))
+        stats.append(
+            PageStats(
+                page=number,
+                chars=len(chars),
+                replacement_rate=replaced / len(chars) if chars else 0.0,
+                duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
+                columns=1,
+                has_text_layer=has_text,
             )
-    return pages, stats, total, warnings
+        )
+    return pages, stats, warnings
 
 
-def read_pdf(path: Path, *, max_pages: int | None = None) -> PdfResult:
-    """Paragraph blocks (headings, body, footnotes) in reading order from a PDF."""
+def read_pdf(
+    path: Path, *, max_pages: int | None = None, parallel_min_pages: int | None = None
+) -> PdfResult:
+    """Paragraph blocks (headings, body, footnotes) in reading order from a PDF.
+
+    Documents of `parallel_min_pages` pages or more (default PARALLEL_MIN_PAGES)
+    are read in worker processes, a page range each; the blocks are the same.
+    """
     path = Path(path)
     if path.stat().st_size == 0:
         raise IngestError(path, "not a readable PDF: empty file (0 bytes)")
-    pages, stats, total, warnings = _read_pages(path, max_pages)
+    pages, stats, total, warnings = _read_pages(
+        path, max_pages, parallel_min_pages=parallel_min_pages
+    )
     if not any(s.has_text_layer for s in stats):
         raise IngestError(path, "no text layer on any page; OCR is not supported")
     _drop_running_lines(pages)
