@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from spacy.tokens import Doc
+
 from pipeline.model import DateMention, DocumentMeta, SentenceContext
+from pipeline.segment import doc_text
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -1234,6 +1237,20 @@ def _apply(pattern: re.Pattern, rule: Rule, context: Context) -> list[Candidate]
     return found
 
 
+def _rules_for_block(doc: Doc) -> list[tuple[re.Pattern, Rule]]:
+    """The rules whose pattern occurs somewhere in the sentence's block.
+
+    One search per rule and block instead of per sentence; sentences are
+    separated by white space inside a block, so no rule that matches a
+    sentence is skipped.
+    """
+    rules = doc.user_data.get("date_rules")
+    if rules is None:
+        text = doc_text(doc)
+        rules = doc.user_data["date_rules"] = [(p, r) for p, r in RULES if p.search(text)]
+    return rules
+
+
 def sentence_candidates(sentence: SentenceContext, anchor: date | None) -> list[Candidate]:
     """All accepted temporal expressions of one sentence, in sentence characters."""
     span = sentence.span
@@ -1241,7 +1258,7 @@ def sentence_candidates(sentence: SentenceContext, anchor: date | None) -> list[
     tags = {tok.idx - span.start_char: tok.tag_ for tok in span}
     context = Context(text, anchor, tags, sentence.kind)
     candidates: list[Candidate] = []
-    for pattern, rule in RULES:
+    for pattern, rule in _rules_for_block(span.doc):
         candidates.extend(_apply(pattern, rule, context))
     candidates = select(candidates)
     candidates = select(candidates + year_candidates(context, candidates))
