@@ -12,7 +12,8 @@ from prefect.futures import as_completed
 from flows.ingest import plan_inputs
 from flows.options import settings_from
 from pipeline.progress import emit
-from pipeline.run import Outcome, WorkItem, extract_items, fingerprint, partition_items
+from pipeline.run import Outcome, WorkItem, extract_summaries, fingerprint, partition_items
+from pipeline.workers import run_in_pool, worker_pool
 
 MAX_BATCH_DOCS = 50
 MIN_BATCH_DOCS = 5
@@ -23,9 +24,7 @@ def extract_batch(
     items: list[WorkItem], options: dict[str, Any], plan_fingerprint: dict, registered: dict
 ) -> list[Outcome]:
     settings = settings_from(**options)
-    outcomes = extract_items(items, settings, plan_fingerprint, registered)
-    # Records travel through the content-addressed cache; only a summary returns.
-    return [Outcome(o.doc_id, o.status, None, o.error, o.seconds) for o in outcomes]
+    return run_in_pool(extract_summaries, items, settings, plan_fingerprint, registered)
 
 
 def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
@@ -54,25 +53,31 @@ def extract(
     use_cache: bool = True,
     n_process: int | None = None,
     plan_fingerprint: dict | None = None,
+    use_pool: bool = True,
 ) -> list[Outcome]:
-    """Extract every planned document into the record cache; cached ones cost nothing."""
+    """Extract every planned document into the record cache; cached ones cost nothing.
+
+    Batches are Prefect tasks; with `use_pool` (the default runner) their work
+    runs in a pool of worker processes, one per core, once there is enough of it.
+    """
     options = {"registry": registry, "raw": raw, "input_dir": input_dir, "only": only,
                "use_cache": use_cache}  # fmt: skip
     settings = settings_from(**options)
     plan = plan_inputs(registry=registry, raw=raw, input_dir=input_dir, only=only)
     plan_fingerprint = plan_fingerprint or fingerprint(plan)
     cached, pending = partition_items(plan.items, settings, plan_fingerprint)
-    workers = n_process or os.cpu_count() or 1
-    futures = [
-        extract_batch.submit(batch, options, plan_fingerprint, plan.registered)
-        for batch in batches(pending, workers)
-    ]
+    workers = n_process or settings.n_process or os.cpu_count() or 1
     outcomes = [Outcome(item.doc_id, "cached") for item in cached]
     emit("extract-start", total=len(plan.items), cached=len(cached))
-    for future in as_completed(futures):
-        done = future.result()
-        outcomes += done
-        emit("extract-advance", outcomes=done)
+    with worker_pool(workers if use_pool and len(pending) >= settings.pool_min_docs else 1):
+        futures = [
+            extract_batch.submit(batch, options, plan_fingerprint, plan.registered)
+            for batch in batches(pending, workers)
+        ]
+        for future in as_completed(futures):
+            done = future.result()
+            outcomes += done
+            emit("extract-advance", outcomes=done)
     logger = get_run_logger()
     for outcome in outcomes:
         if outcome.status == "failed":

@@ -9,11 +9,10 @@ from prefect import flow
 
 from flows.extract import extract
 from flows.ingest import ingest
-from flows.options import settings_from
 from flows.publish import publish
 from pipeline.orchestrate import task_runner
 from pipeline.publish import publish_lock
-from pipeline.run import fingerprint, partition_items
+from pipeline.run import fingerprint
 
 
 @flow(name="pipeline")
@@ -36,10 +35,7 @@ def pipeline(
     with publish_lock(Path(output)):
         plan = ingest(registry=registry, raw=raw, input_dir=input_dir, only=only)
         plan_fingerprint = fingerprint(plan)  # one per run, shared by its steps
-        _, pending = partition_items(
-            plan.items, settings_from(use_cache=use_cache), plan_fingerprint
-        )
-        runner_object = task_runner(runner, address, pending=len(pending), workers=n_process)
+        runner_object = task_runner(runner, address, workers=n_process)
         extract_flow = extract.with_options(task_runner=runner_object) if runner_object else extract
         outcomes = extract_flow(
             registry=registry,
@@ -49,6 +45,7 @@ def pipeline(
             use_cache=use_cache,
             n_process=n_process,
             plan_fingerprint=plan_fingerprint,
+            use_pool=runner_object is None,
         )
         failures = [o for o in outcomes if o.status == "failed"]
         manifest = publish(

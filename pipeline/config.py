@@ -20,6 +20,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_docs: int = 100  # documents per extraction task
     n_process: int | None = None  # worker processes for extraction; one per core when unset
+    pool_min_docs: int = 40  # below this many pending documents, extract in-process
     use_cache: bool = True
     fetch_timeout: float = 60.0
 
@@ -31,6 +32,8 @@ class Settings:
             env["cache"] = Path(os.environ["BRIEFDATA_CACHE"])
         if "BRIEFDATA_MAX_BYTES" in os.environ:
             env["max_bytes"] = int(os.environ["BRIEFDATA_MAX_BYTES"])
+        if "BRIEFDATA_POOL_MIN_DOCS" in os.environ:
+            env["pool_min_docs"] = int(os.environ["BRIEFDATA_POOL_MIN_DOCS"])
         if "BRIEFDATA_N_PROCESS" in os.environ:
             env["n_process"] = int(os.environ["BRIEFDATA_N_PROCESS"])
         env.update({k: v for k, v in overrides.items() if v is not None})

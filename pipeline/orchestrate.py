@@ -12,26 +12,15 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
-PROCESS_POOL_MIN_DOCS = 40  # below this, starting worker processes costs more than it saves
-
-
-def task_runner(
-    runner: str, address: str | None, pending: int = 0, workers: int | None = None
-) -> Any:
+def task_runner(runner: str, address: str | None, workers: int | None = None) -> Any:
     """The task runner for the extraction step.
 
-    default: in-process threads for small runs, a pool of worker processes (one
-    per core, each loading the model once) when there is real work; dask: a
-    Dask cluster at `address`, or a local one.
+    default: None, Prefect's threads, which hand the work to a pool of worker
+    processes (see `pipeline.workers`); dask: a Dask cluster at `address`, or
+    a local one with a worker process per core.
     """
     workers = workers or os.cpu_count() or 1
     if runner == "default":
-        if pending >= PROCESS_POOL_MIN_DOCS and workers > 1:
-            from prefect.task_runners import ProcessPoolTaskRunner
-
-            from pipeline.run import warm_up
-
-            return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_up)
         return None
     if runner == "dask":
         from prefect_dask import DaskTaskRunner

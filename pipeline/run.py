@@ -249,6 +249,17 @@ def extract_items(
 CHUNK_DOCS = 25
 
 
+def extract_summaries(
+    items: list[WorkItem],
+    settings: Settings,
+    plan_fingerprint: dict[str, Any],
+    registered: dict[str, str],
+) -> list[Outcome]:
+    """`extract_items` without the records (they travel through the cache)."""
+    outcomes = extract_items(items, settings, plan_fingerprint, registered)
+    return [Outcome(o.doc_id, o.status, None, o.error, o.seconds) for o in outcomes]
+
+
 def _extract_chunk(
     items: list[WorkItem],
     settings: Settings,

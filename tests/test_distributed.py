@@ -65,6 +65,17 @@ def test_dask_local_cluster_gives_byte_identical_output(default_output, tmp_path
     assert same_tree(default_output, tmp_path / "out") == []
 
 
+def test_worker_process_pool_gives_byte_identical_output(default_output, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFDATA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("BRIEFDATA_POOL_MIN_DOCS", "1")
+    monkeypatch.setenv("BRIEFDATA_N_PROCESS", "2")
+    result = CliRunner().invoke(
+        app, ["run", "--input", str(SOURCES), "--output", str(tmp_path / "out"), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert same_tree(default_output, tmp_path / "out") == []
+
+
 @pytest.mark.parametrize("seed", ["1", "4242"])
 def test_other_process_and_hash_seed_give_byte_identical_output(default_output, tmp_path, seed):
     """A separate process, its own cache, another PYTHONHASHSEED, the in-process runner."""
