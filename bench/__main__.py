@@ -163,7 +163,7 @@ def check(results: dict[str, Any]) -> dict[str, bool | None]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from pipeline.orchestrate import PROCESS_POOL_MIN_DOCS
+    from pipeline.config import Settings
 
     say = print
     work = Path(tempfile.mkdtemp(prefix="briefdata-bench-"))
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         corpus = work / "corpus"
         files = copy_corpus(args.corpus, corpus, args.docs)
         docs = len(files)
-        workers = (os.cpu_count() or 1) if docs >= PROCESS_POOL_MIN_DOCS else 1
+        workers = (os.cpu_count() or 1) if docs >= Settings().pool_min_docs else 1
         colds, ceilings = [], []
         for i in range(args.cold_repeat):
             # Each sample: empty cache, new output folder, new Prefect home.
