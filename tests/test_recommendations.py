@@ -259,6 +259,10 @@ def test_joint_statement_title_names_its_issuers_not_its_subject(nlp) -> None:
     rows = extract_recommendations(segmented.sentences, segmented.meta, entities)
     call = row_with(rows, "We call upon President Raisi to seize this opportunity")
     # "to conclude our negotiations" must not credit the proposal to Raisi.
-    assert set(call.proposer.split("; ")) == {"France", "Germany", "United Kingdom", "United States"}
+    assert set(call.proposer.split("; ")) == {
+        "France",
+        "Germany",
+        "United Kingdom",
+        "United States",
+    }
     assert call.modality == "recommend"
-
