@@ -229,3 +229,14 @@ def test_development_documents_reach_floor(nlp: Language, kb: EntityKB, doc_id: 
     scores = evaluate_document(gold, tables)
     assert scores.entities.f1 >= 0.90, scores.errors
     assert scores.entities_typed.f1 >= 0.85, scores.errors
+
+
+def test_a_persons_name_ends_at_a_possessive(nlp: Language, kb: EntityKB) -> None:
+    text, mentions = run(
+        nlp,
+        kb,
+        Block("In addition, they discussed President Biden’s June trip to the United Kingdom."),
+    )
+    people = [m for m in mentions if m.type == "PERSON"]
+    assert [(m.text, m.name) for m in people] == [("Biden", "Joe Biden")]
+    assert all(text[m.start : m.end] == m.text for m in mentions)

@@ -167,6 +167,14 @@ def _clean_tokens(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+def _before_possessive(span: Span) -> Span:
+    """A person's name ends at a possessive: "Biden's June (trip)" -> "Biden"."""
+    for token in span[1:]:
+        if token.text in ("'s", "\u2019s"):
+            return span.doc[span.start : token.i]
+    return span
+
+
 def _strip_titles(span: Span, titles: Sequence[tuple[str, ...]]) -> Span:
     """A person's name without a leading title ("Prime Minister Suga" -> "Suga")."""
     start = span.start
@@ -418,7 +426,7 @@ def _ner_candidates(
         if span is None:
             continue
         if mapped == "PERSON":
-            span = _strip_titles(span, rules.titles)
+            span = _before_possessive(_strip_titles(span, rules.titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
         if candidate is not None:
             found.append(candidate)
