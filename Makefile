@@ -8,7 +8,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: install run test lint typecheck check bench report clean chromium
+.PHONY: install run test lint bench report clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need Python 3.11+ as $(PYTHON) (override with PYTHON=...)"; exit 1; }

@@ -6,4 +6,5 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # A fresh ephemeral database takes a while to migrate on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Progress is reported by the CLI; Prefect's own INFO lines would drown it.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

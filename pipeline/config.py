@@ -18,7 +18,6 @@ class Settings:
     input_dir: Path | None = None  # process every document of a folder instead of the registry
     only: tuple[str, ...] = ()  # restrict the run to these source ids
     max_bytes: int = DEFAULT_MAX_BYTES
-    batch_docs: int = 100  # documents per extraction task
     n_process: int | None = None  # worker processes for extraction; one per core when unset
     pool_min_docs: int = 40  # below this many pending documents, extract in-process
     use_cache: bool = True

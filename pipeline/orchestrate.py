@@ -5,11 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# A fresh ephemeral database takes a while to migrate on a busy machine.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-# The CLI reports progress itself; Prefect's own INFO lines would drown it.
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+import flows  # noqa: F401 - sets Prefect's environment defaults before Prefect is imported
 
 
 def task_runner(runner: str, address: str | None, workers: int | None = None) -> Any:

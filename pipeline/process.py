@@ -126,19 +126,3 @@ def run_extractors(
         citations=extract_citations(sentences, meta, cited),
     )
     return extraction, link_dates_to_treaties(dates, treaties)
-
-
-def extract_document(
-    path: Path,
-    nlp: Language,
-    meta: DocumentMeta,
-    registered: dict[str, str],
-    *,
-    max_bytes: int | None = None,
-) -> tuple[DocumentExtraction, ReadResult, dict[int, str]]:
-    """Read, segment and run every extractor on one document."""
-    segmented = read_and_segment(path, nlp, meta, max_bytes=max_bytes)
-    extraction, links = run_extractors(
-        segmented.meta, segmented.text, segmented.sentences, registered
-    )
-    return extraction, segmented.read, links
