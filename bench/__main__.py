@@ -163,7 +163,7 @@ def check(results: dict[str, Any]) -> dict[str, bool | None]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from pipeline.config import Settings
+    from pipeline.run.options import Settings
 
     say = print
     work = Path(tempfile.mkdtemp(prefix="briefdata-bench-"))

@@ -1,18 +1,19 @@
-"""Extract: every document's record, from the cache or from spaCy, in batches."""
+"""Extract: every planned document's record, from the cache or from spaCy, in batches."""
 
 from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
 
-from flows.ingest import plan_inputs
-from flows.options import settings_from
 from pipeline.progress import emit
-from pipeline.run import Outcome, WorkItem, extract_summaries, fingerprint, partition_items
+from pipeline.run.extract import Outcome, extract_summaries, partition_items
+from pipeline.run.options import RunOptions, Settings
+from pipeline.run.plan import WorkItem, load_plan
 from pipeline.workers import run_in_pool, worker_pool
 
 MAX_BATCH_DOCS = 50
@@ -21,10 +22,9 @@ MIN_BATCH_DOCS = 5
 
 @task(name="extract-batch")
 def extract_batch(
-    items: list[WorkItem], options: dict[str, Any], plan_fingerprint: dict, registered: dict
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
 ) -> list[Outcome]:
-    settings = settings_from(**options)
-    return run_in_pool(extract_summaries, items, settings, plan_fingerprint, registered)
+    return run_in_pool(extract_summaries, items, settings, run_fingerprint)
 
 
 def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
@@ -46,32 +46,24 @@ def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
 
 @flow(name="extract")
 def extract(
-    registry: str = "data/sources.yaml",
-    raw: str = "data/raw",
-    input_dir: str | None = None,
-    only: list[str] | None = None,
-    use_cache: bool = True,
-    n_process: int | None = None,
-    plan_fingerprint: dict | None = None,
-    use_pool: bool = True,
+    options: RunOptions, plan_file: str, run_fingerprint: dict[str, Any], use_pool: bool = True
 ) -> list[Outcome]:
-    """Extract every planned document into the record cache; cached ones cost nothing.
+    """Extract the planned documents into the record cache; cached ones cost nothing.
 
-    Batches are Prefect tasks; with `use_pool` (the default runner) their work
-    runs in a pool of worker processes, one per core, once there is enough of it.
+    The plan arrives by reference (a file named by its hash), not as parameters.
+    Batches are Prefect tasks; with `use_pool` (the default runner) their work runs in
+    a pool of worker processes, one per core, once there is enough of it.
     """
-    options = {"registry": registry, "raw": raw, "input_dir": input_dir, "only": only,
-               "use_cache": use_cache}  # fmt: skip
-    settings = settings_from(**options)
-    plan = plan_inputs(registry=registry, raw=raw, input_dir=input_dir, only=only)
-    plan_fingerprint = plan_fingerprint or fingerprint(plan)
-    cached, pending = partition_items(plan.items, settings, plan_fingerprint)
-    workers = n_process or settings.n_process or os.cpu_count() or 1
+    settings = Settings.from_options(options)
+    plan = load_plan(Path(plan_file))
+    cached, pending, deferred = partition_items(plan.items, settings, run_fingerprint)
+    workers = settings.n_process or os.cpu_count() or 1
     outcomes = [Outcome(item.doc_id, "cached") for item in cached]
-    emit("extract-start", total=len(plan.items), cached=len(cached))
+    outcomes += [Outcome(item.doc_id, "deferred") for item in deferred]
+    emit("extract-start", total=len(plan.items), cached=len(cached) + len(deferred))
     with worker_pool(workers if use_pool and len(pending) >= settings.pool_min_docs else 1):
         futures = [
-            extract_batch.submit(batch, options, plan_fingerprint, plan.registered)
+            extract_batch.submit(batch, settings, run_fingerprint)
             for batch in batches(pending, workers)
         ]
         for future in as_completed(futures):

@@ -8,6 +8,7 @@ invalidates exactly the records it affects.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,15 +40,25 @@ class RecordCache:
         path = self._path(key)
         try:
             return json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
-            return None  # absent or torn by a crash: recompute
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            return None  # absent, unreadable or torn by a crash: recompute
 
     def has(self, key: str) -> bool:
-        return self._path(key).exists()
+        try:
+            return self._path(key).is_file()
+        except OSError:
+            return False
 
-    def put(self, key: str, record: dict[str, Any]) -> None:
+    def put(self, key: str, record: dict[str, Any]) -> bool:
+        """Store a record; False (and nothing left behind) when the cache cannot be written."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)
+            return True
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return False

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from pipeline.errors import BriefdataError
 from pipeline.orchestrate import DEFAULT_CRON
-from pipeline.run import EXIT_FAILED, exit_code
+from pipeline.run.release import EXIT_FAILED, exit_code
 
 app = typer.Typer(
     help=(
@@ -33,6 +33,16 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
+_debug = {"on": False}
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and Prefect's own log lines.")
+    ] = False,
+) -> None:
+    _debug["on"] = debug
 
 
 def _fail(error: Exception) -> None:
@@ -40,19 +50,81 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(EXIT_FAILED)
 
 
+@contextmanager
+def _reported_errors() -> Iterator[None]:
+    """Expected errors as one line; unexpected ones too, with the traceback under --debug."""
+    try:
+        yield
+    except BriefdataError as error:
+        if _debug["on"]:
+            console.print_exception()
+        _fail(error)
+    except OSError as error:
+        if _debug["on"]:
+            raise
+        _fail(BriefdataError(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")))
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if _debug["on"]:
+            raise
+        _fail(
+            BriefdataError(
+                f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
+            )
+        )
+
+
+@contextmanager
+def _prefect_console_muted() -> Iterator[None]:
+    """Prefect's console log lines off (they repeat what the CLI prints), unless --debug."""
+    import logging
+
+    if _debug["on"]:
+        yield
+        return
+    import prefect.main  # noqa: F401 - configures Prefect's logging, which we then adjust
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    handlers = [
+        handler
+        for name in (None, "prefect", "prefect.flow_runs", "prefect.task_runs", "uvicorn")
+        for handler in logging.getLogger(name).handlers
+        if isinstance(handler, PrefectConsoleHandler)
+    ]
+    levels = [handler.level for handler in handlers]
+    for handler in handlers:
+        handler.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for handler, level in zip(handlers, levels, strict=True):
+            handler.setLevel(level)
+
+
 @app.command()
 def run(
     source: Annotated[
-        list[str] | None, typer.Option("--source", "-s", help="Only these source ids.")
+        list[str] | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="Re-extract only these source ids; the whole registry is still published "
+            "(only these, with an explicit --output).",
+        ),
     ] = None,
     input_dir: Annotated[
         Path | None, typer.Option("--input", help="Process every document in this folder instead.")
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to publish.")] = Path(
-        "data/processed"
-    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to publish [data/processed].")
+    ] = None,
     registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Allow the release to drop documents already published."),
+    ] = False,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Re-extract every document.")
     ] = False,
@@ -66,39 +138,47 @@ def run(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the run manifest as JSON.")
+        bool, typer.Option("--json", help="Print the manifest and the run record as JSON.")
     ] = False,
 ) -> None:
     """Run the pipeline: ingest, extract, validate, publish.
 
     Exit codes: 0 all published; 2 published, but some sources are missing,
     failed or stale; 1 nothing published.
-    """
+    """  # fmt: skip
     from pipeline.orchestrate import run_flow
     from pipeline.progress import listening
 
-    try:
-        with _progress_bars(enabled=not (quiet or as_json)) as listener, listening(listener):
-            manifest = run_flow(
-                registry=str(registry),
-                raw=str(raw),
-                output=str(output),
-                input_dir=str(input_dir) if input_dir else None,
-                only=list(source or []),
-                use_cache=not no_cache,
-                runner=runner,
-                address=address,
-                n_process=n_process,
-            )
-    except BriefdataError as error:
-        _fail(error)
-        return
+    target = output or Path("data/processed")
+    with (
+        _reported_errors(),
+        _progress_bars(enabled=not (quiet or as_json)) as listener,
+        listening(listener),
+        _prefect_console_muted(),
+    ):
+        result = run_flow(
+            registry=str(registry),
+            raw=str(raw),
+            output=str(target),
+            input_dir=str(input_dir) if input_dir else None,
+            only=list(source or []),
+            subset=bool(source) and output is not None,
+            prune=prune,
+            use_cache=not no_cache,
+            runner=runner,
+            address=address,
+            n_process=n_process,
+        )
+    manifest, record = result["manifest"], result["run"]
     if as_json:
-        out.print_json(json.dumps(manifest))
+        out.print_json(json.dumps({**manifest, "run": record}))
     elif not quiet:
-        _print_summary(manifest, output)
+        _print_summary(manifest, record, target)
     for failure in manifest["failed"]:
-        console.print(f"[red]failed:[/] {failure['error']}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[red]failed:[/] {failure['doc_id']}: {failure['error']}",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
     raise typer.Exit(exit_code(manifest))
 
 
@@ -140,13 +220,13 @@ def _progress_bars(*, enabled: bool) -> Iterator[Any]:
         yield listener
 
 
-def _print_summary(manifest: dict[str, Any], output: Path) -> None:
+def _print_summary(manifest: dict[str, Any], record: dict[str, Any], output: Path) -> None:
     documents = Table(title="Documents", show_lines=False)
     for column in ("document", "status", "seconds"):
         documents.add_column(column)
-    for outcome in manifest.get("outcomes", []):
+    for outcome in record["outcomes"]:
         documents.add_row(outcome["doc_id"], outcome["status"], f"{outcome['seconds']:.2f}")
-    if len(manifest.get("outcomes", [])) <= 30:
+    if len(record["outcomes"]) <= 30:
         out.print(documents)
     counts = Table(title=f"Published to {output}")
     counts.add_column("table")
@@ -166,13 +246,13 @@ def _print_summary(manifest: dict[str, Any], output: Path) -> None:
         )
     for warning in manifest["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    counts = ", ".join(f"{n} {status}" for status, n in record["documents"].items())
+    out.print(f"{record['state']} in {record['seconds']:.1f} s: {counts}", highlight=False)
 
 
 @app.command()
 def add(
-    file: Annotated[
-        Path, typer.Argument(help="A PDF, Markdown or text file.", exists=True, dir_okay=False)
-    ],
+    file: Annotated[Path, typer.Argument(help="A PDF, Markdown or text file.")],
     title: Annotated[str, typer.Option(help="The document's title.")],
     doc_id: Annotated[
         str | None, typer.Option("--id", help="Source id (default: the file name as a slug).")
@@ -184,36 +264,91 @@ def add(
     ] = None,
     publisher: Annotated[str, typer.Option(help="Publisher.")] = "",
     published: Annotated[str, typer.Option(help="Publication date, YYYY[-MM[-DD]].")] = "",
-    license_: Annotated[str, typer.Option("--license", help="License.")] = "",
+    license_: Annotated[
+        str, typer.Option("--license", help="SPDX licence (CC-BY-4.0) or 'All rights reserved'.")
+    ] = "",
     cites: Annotated[
         list[str] | None, typer.Option("--cites", help="Id of a cited source (repeatable).")
     ] = None,
     registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
 ) -> None:
-    """Register a document and copy it into data/raw/; then `briefdata run`."""
-    from pipeline.registry import add_source
+    """Register a document and copy it into data/raw/; then `briefdata run`.
 
-    try:
+    Everything is checked before anything is written: the date, the licence, the
+    file (not already registered under another id), the metadata a run needs.
+    """
+    from pipeline.maintain import add_source
+
+    with _reported_errors():
         source = add_source(
-            registry,
-            raw,
-            file,
-            title=title,
-            doc_id=doc_id,
-            url=url,
-            download_url=download_url,
-            authors=tuple(author or ()),
-            publisher=publisher,
-            published=published,
-            license=license_,
-            cites=tuple(cites or ()),
-        )
-    except BriefdataError as error:
-        _fail(error)
-        return
+            registry, raw, file, title=title, doc_id=doc_id, url=url,
+            download_url=download_url, authors=tuple(author or ()), publisher=publisher,
+            published=published, license=license_, cites=tuple(cites or ()),
+        )  # fmt: skip
     out.print(
-        f"registered [bold]{source.id}[/] ({raw / source.path}); run `briefdata run` to publish it"
+        f"registered [bold]{source.id}[/] ({raw / source.path}); run `briefdata run` to publish it",
+        highlight=False,
+    )
+
+
+@app.command()
+def update(
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source to update.")],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A new version of the file to copy in.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    url: Annotated[str | None, typer.Option(help="New landing page.")] = None,
+    download_url: Annotated[str | None, typer.Option(help="New download URL.")] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="Authors (repeatable; replaces them).")
+    ] = None,
+    publisher: Annotated[str | None, typer.Option(help="New publisher.")] = None,
+    published: Annotated[str | None, typer.Option(help="New date, YYYY[-MM[-DD]].")] = None,
+    license_: Annotated[str | None, typer.Option("--license", help="New licence.")] = None,
+    registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
+    raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
+) -> None:
+    """Accept a changed file (record its new sha256), replace it (--file), or fix metadata."""
+    from pipeline.maintain import update_source
+
+    fields = {
+        "title": title, "url": url, "download_url": download_url,
+        "authors": tuple(author) if author else None, "publisher": publisher,
+        "published": published, "license": license_,
+    }  # fmt: skip
+    with _reported_errors():
+        source = update_source(
+            registry, raw, source_id, file=file,
+            **{key: value for key, value in fields.items() if value is not None},
+        )  # fmt: skip
+    out.print(
+        f"updated [bold]{source.id}[/] (sha256 {source.sha256[:12]}…); "
+        "run `briefdata run` to publish it",
+        highlight=False,
+    )
+
+
+@app.command()
+def remove(
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source to unregister.")],
+    delete_file: Annotated[
+        bool, typer.Option("--delete-file", help="Also delete its file from data/raw/.")
+    ] = False,
+    registry: Annotated[Path, typer.Option(help="Source registry.")] = Path("data/sources.yaml"),
+    raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
+) -> None:
+    """Unregister a source. The next `briefdata run --prune` drops its rows."""
+    from pipeline.maintain import remove_source
+
+    with _reported_errors():
+        removal = remove_source(registry, raw, source_id, delete_file=delete_file)
+    kept = "deleted" if removal.file_deleted else "kept"
+    out.print(
+        f"removed [bold]{removal.source_id}[/] from {registry} ({removal.file} {kept}); "
+        "run `briefdata run --prune` to drop its rows from the published dataset",
+        highlight=False,
     )
 
 

@@ -1,11 +1,16 @@
-"""Run the Prefect `pipeline` flow in-process (ephemeral mode, no server)."""
+"""Run the main Prefect flow: in-process (ephemeral, no server) or served on a schedule."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
 import flows  # noqa: F401 - sets Prefect's environment defaults before Prefect is imported
+from pipeline.errors import BriefdataError
+from pipeline.run.options import RUNNERS
+
+DEFAULT_CRON = "0 6 * * *"
 
 
 def task_runner(runner: str, address: str | None, workers: int | None = None) -> Any:
@@ -15,48 +20,57 @@ def task_runner(runner: str, address: str | None, workers: int | None = None) ->
     processes (see `pipeline.workers`); dask: a Dask cluster at `address`, or
     a local one with a worker process per core.
     """
-    workers = workers or os.cpu_count() or 1
+    if runner not in RUNNERS:
+        raise BriefdataError(f"unknown runner {runner!r} (choose {' or '.join(RUNNERS)})")
     if runner == "default":
         return None
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner
+    from prefect_dask import DaskTaskRunner
 
-        if address:
-            return DaskTaskRunner(address=address)
-        return DaskTaskRunner(
-            cluster_class="distributed.LocalCluster",
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True},
-        )
-    from pipeline.errors import BriefdataError
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers or os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+        },
+    )
 
-    raise BriefdataError(f"unknown runner {runner!r} (choose default or dask)")
+
+class RunFailed(BriefdataError):
+    """The main flow ended Failed: nothing was published."""
 
 
-def run_flow(
-    *, runner: str = "default", address: str | None = None, **parameters: Any
-) -> dict[str, Any]:
-    """The main flow's manifest. The per-run heartbeat is off: nothing watches it here."""
+def run_flow(**parameters: Any) -> dict[str, Any]:
+    """The main flow's result ({"manifest", "run"}); raises RunFailed with its message.
+
+    The per-run heartbeat is off: nothing watches it in-process.
+    """
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from flows.pipeline import pipeline
+    from flows.main import briefdata
 
-    task_runner(runner, address)  # fail fast on an unknown runner, before Prefect starts
+    task_runner(parameters.get("runner", "default"), None)  # fail fast, before Prefect starts
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return pipeline(**parameters, runner=runner, address=address)
+        state = briefdata(**parameters, return_state=True)
+    if not state.is_completed():
+        from prefect.exceptions import FailedRun
 
-
-DEFAULT_CRON = "0 6 * * *"
+        with contextlib.suppress(FailedRun):
+            state.result()  # re-raises an unexpected exception as itself
+        raise RunFailed(state.message or f"the run ended {state.name}")
+    return state.result()
 
 
 def scheduled_deployment(*, cron: str = DEFAULT_CRON, name: str = "briefdata-scheduled") -> Any:
     """The main flow as a deployment on a cron schedule, ready for `prefect.serve`."""
     from prefect.client.schemas.schedules import CronSchedule
 
-    from flows.pipeline import pipeline
-    from pipeline.errors import BriefdataError
+    from flows.main import briefdata
 
     try:
         schedule = CronSchedule(cron=cron, timezone="UTC")
     except ValueError as error:
         raise BriefdataError(f"invalid cron expression {cron!r}: {error}") from error
-    return pipeline.to_deployment(name=name, schedules=[schedule])
+    return briefdata.to_deployment(name=name, schedules=[schedule])

@@ -96,7 +96,7 @@ def _iso(value: Any) -> str:
 
 
 def run_extractors(
-    meta: DocumentMeta, text: str, sentences: list[SentenceContext], registered: dict[str, str]
+    meta: DocumentMeta, text: str, sentences: list[SentenceContext]
 ) -> tuple[DocumentExtraction, dict[int, str]]:
     """Every extractor over one segmented document.
 
@@ -114,7 +114,6 @@ def run_extractors(
     entities = extract_entities(sentences, meta, load_entity_kb())
     dates = extract_dates(sentences, meta)
     treaties = extract_treaties(sentences, meta, load_treaty_kb(), entities, dates)
-    cited = {doc_id: title for doc_id, title in registered.items() if doc_id != meta.doc_id}
     extraction = DocumentExtraction(
         meta=meta,
         text=text,
@@ -123,6 +122,6 @@ def run_extractors(
         dates=dates,
         treaties=treaties,
         recommendations=extract_recommendations(sentences, meta, entities),
-        citations=extract_citations(sentences, meta, cited),
+        citations=extract_citations(sentences, meta),
     )
     return extraction, link_dates_to_treaties(dates, treaties)

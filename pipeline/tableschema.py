@@ -8,6 +8,7 @@ of truth: the CSV columns, the pandera validators, the foreign-key checks and
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -96,7 +97,7 @@ class ValidationReport:
         lines = [f"{len(self.failures)} validation failure(s):"]
         for failure in self.failures[:limit]:
             lines.append(
-                f"  {failure['table']}: {failure['check']} (row {failure['row']}, "
+                f"  {failure['table']}: {failure['check']} ({failure['row'] or 'table'}, "
                 f"column {failure['column']}, value {failure['value']!r})"
             )
         if len(self.failures) > limit:
@@ -150,15 +151,38 @@ def _check_schema(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
         for case in errors.failure_cases.to_dict("records"):
             report.add(
                 table,
-                str(case.get("check")),
-                case.get("index"),
+                _readable_check(str(case.get("check"))),
+                _row_name(frame, table, case.get("index")),
                 case.get("column"),
                 case.get("failure_case"),
             )
     bad_numbers = frame[integer_columns(table)].notna() & typed[integer_columns(table)].isna()
     for column in integer_columns(table):
         for index in frame.index[bad_numbers[column]]:
-            report.add(table, "not an integer", int(index), column, frame.at[index, column])
+            report.add(
+                table, "not an integer", _row_name(frame, table, index), column,
+                frame.at[index, column],
+            )  # fmt: skip
+
+
+def _row_name(frame: pd.DataFrame, table: str, index: Any) -> str:
+    """A failing row named by its primary key ("doc_id haggard-2021"), not a row number."""
+    key = primary_key(table)
+    try:
+        return f"{key} {frame.at[index, key]}"
+    except (KeyError, ValueError, TypeError):
+        return f"row {index}" if index is not None else ""
+
+
+def _readable_check(check: str) -> str:
+    """pandera's check names in plain words: str_matches('^^x$$') -> does not match ^x$."""
+    match = re.fullmatch(r"str_matches\('\^?(.*?)\$?'\)", check)
+    if match:
+        return f"does not match the pattern {match.group(1)}"
+    match = re.fullmatch(r"isin\((.*)\)", check)
+    if match:
+        return f"not one of {match.group(1)}"
+    return check
 
 
 def _check_foreign_keys(tables: dict[str, pd.DataFrame], report: ValidationReport) -> None:
@@ -172,8 +196,9 @@ def _check_foreign_keys(tables: dict[str, pd.DataFrame], report: ValidationRepor
             values = frame[column].dropna()
             for index, value in values[~values.isin(known)].items():
                 report.add(
-                    table, f"foreign key to {target}.{target_column}", int(index), column, value
-                )
+                    table, f"foreign key to {target}.{target_column}",
+                    _row_name(frame, table, index), column, value,
+                )  # fmt: skip
 
 
 def _check_offsets(folder: Path, tables: dict[str, pd.DataFrame], report: ValidationReport) -> None:
@@ -194,5 +219,6 @@ def _check_offsets(folder: Path, tables: dict[str, pd.DataFrame], report: Valida
                 continue  # reported by the schema check
             if texts[doc_id][start:end] != row.text:
                 report.add(
-                    table, "text[start_char:end_char] != text", int(row.Index), "text", row.text
-                )
+                    table, "text[start_char:end_char] != text",
+                    _row_name(frame, table, row.Index), "text", row.text,
+                )  # fmt: skip

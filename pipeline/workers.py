@@ -1,6 +1,6 @@
 """A pool of worker processes for extraction, each loading the model once.
 
-The workers run plain functions of `pipeline.run`: no Prefect inside them, so
+The workers run plain functions of `pipeline.run.extract`: no Prefect inside them, so
 they start in about a second (model and knowledge bases included). Prefect
 tasks hand their batch to the pool and wait for it.
 """
@@ -21,7 +21,7 @@ _pool: ProcessPoolExecutor | None = None
 def worker_pool(workers: int) -> Iterator[None]:
     """Workers for the duration of a block; `run_in_pool` uses them, else runs inline."""
     global _pool
-    from pipeline.run import warm_up
+    from pipeline.run.extract import warm_up
 
     if workers <= 1:
         yield

@@ -52,7 +52,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def settings_for(project: Path, **overrides):
-    from pipeline.config import Settings
+    from pipeline.run.options import Settings
 
     values = {
         "registry": project / "data" / "sources.yaml",

@@ -269,7 +269,7 @@ def test_serve_deployment_carries_the_schedule():
 def test_prefect_yaml_declares_a_daily_deployment_of_the_main_flow():
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     (deployment,) = config["deployments"]
-    assert deployment["entrypoint"] == "flows/pipeline.py:pipeline"
+    assert deployment["entrypoint"] == "flows/main.py:briefdata"
     assert deployment["schedules"][0]["cron"] == "0 6 * * *"
     module, _, name = deployment["entrypoint"].partition(":")
     assert (ROOT / module).exists() and f"def {name}(" in (ROOT / module).read_text()

@@ -81,9 +81,9 @@ def test_other_process_and_hash_seed_give_byte_identical_output(default_output, 
     """A separate process, its own cache, another PYTHONHASHSEED, the in-process runner."""
     script = (
         "from pathlib import Path\n"
-        "from pipeline.config import Settings\n"
-        "from pipeline.run import run_without_prefect\n"
-        f"run_without_prefect(Settings(input_dir=Path({str(SOURCES)!r}), "
+        "from pipeline.run.options import Settings\n"
+        "from pipeline.run import run_local\n"
+        f"run_local(Settings(input_dir=Path({str(SOURCES)!r}), "
         f"output=Path({str(tmp_path / 'out')!r}), cache=Path({str(tmp_path / 'cache')!r})))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": seed}

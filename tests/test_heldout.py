@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Settings
 from pipeline.evaluate import DocumentScores, evaluate_document, load_gold, load_tables
-from pipeline.run import run_without_prefect
+from pipeline.run import run_local
+from pipeline.run.options import Settings
 
 HELDOUT = Path(__file__).parent / "heldout"
 MARGIN = 0.05
@@ -58,7 +58,7 @@ def heldout_scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Docume
     """Run the pipeline once over the held-out sources and score every document."""
     tmp = tmp_path_factory.mktemp("heldout")
     settings = Settings(input_dir=HELDOUT / "sources", output=tmp / "out", cache=tmp / "cache")
-    run_without_prefect(settings)
+    run_local(settings)
     tables = load_tables(tmp / "out")
     scores = {}
     for path in sorted((HELDOUT / "gold").glob("*.yaml")):

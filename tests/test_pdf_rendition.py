@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Settings
 from pipeline.evaluate import evaluate
-from pipeline.run import run_without_prefect
+from pipeline.run import run_local
+from pipeline.run.options import Settings
 from tests.conftest import GOLD, SOURCES
 from tests.pdfgen import render_two_column_pdf
 
@@ -27,7 +27,7 @@ def scores_for(source: Path, work: Path) -> dict:
     gold.mkdir()
     (gold / f"{BRIEF}.yaml").write_bytes((GOLD / f"{BRIEF}.yaml").read_bytes())
     settings = Settings(input_dir=folder, output=work / "out", cache=work / "cache")
-    manifest = run_without_prefect(settings)
+    manifest = run_local(settings)
     assert manifest["failed"] == []
     (scores,) = evaluate(work / "out", gold).documents
     return scores.to_dict()

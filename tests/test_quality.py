@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.config import Settings
 from pipeline.evaluate import evaluate
-from pipeline.run import run_without_prefect
+from pipeline.run import run_local
+from pipeline.run.options import Settings
 from tests.conftest import GOLD, SOURCES
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ def dev_output(tmp_path_factory) -> Path:
     """`briefdata run --input tests/sources`: the documents outside any registry."""
     work = tmp_path_factory.mktemp("quality")
     settings = Settings(input_dir=SOURCES, output=work / "out", cache=work / "cache")
-    run_without_prefect(settings)
+    run_local(settings)
     return work / "out"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RegistryError
-from pipeline.registry import add_source, load_registry, resolve_in
+from pipeline.registry import load_registry, published_date, resolve_in
 from tests.conftest import ROOT
 
 
@@ -58,24 +58,55 @@ def test_symlink_out_of_raw_is_refused(tmp_path):
         resolve_in(raw, "link.md", "source a")
 
 
-def test_unknown_fields_and_bad_ids_are_refused(tmp_path):
-    path = write(tmp_path / "s.yaml", "sources:\n- {id: a, title: A, path: a.md, titel: x}\n")
-    with pytest.raises(RegistryError, match="unknown field"):
-        load_registry(path)
-    path = write(tmp_path / "s.yaml", "sources:\n- {id: 'Bad Id', title: A, path: a.md}\n")
-    with pytest.raises(RegistryError, match="lowercase slug"):
+def test_a_bad_entry_fails_only_its_own_source_naming_the_id_and_field(tmp_path):
+    path = write(
+        tmp_path / "s.yaml",
+        "sources:\n"
+        "- {id: good, title: Good, path: good.md}\n"
+        "- {id: typo, title: T, path: t.md, titel: x}\n"
+        "- {id: 'Bad Id', title: A, path: a.md}\n"
+        "- {id: when, title: W, path: w.md, published: yesterday}\n"
+        "- {id: feb, title: F, path: f.md, published: 2021-02-30}\n"
+        "- {id: kind, title: K, path: k.md, media_type: application/msword}\n"
+        '- {id: nul, title: N, path: "n\\0.md"}\n'
+        '- {id: surrogate, title: "\\uD800", path: s.md}\n'
+        "- just a string\n",
+    )
+    registry = load_registry(path)
+    assert [s.id for s in registry.sources] == ["good"]
+    problems = {entry.id: entry.problem for entry in registry.invalid}
+    assert problems["typo"] == "unknown field `titel`"
+    assert "field `id` 'Bad Id' must be a lowercase slug" in problems["Bad Id"]
+    assert "field `published` 'yesterday' is not a date" in problems["when"]
+    assert "field `published` '2021-02-30' is not a real calendar date" in problems["feb"]
+    assert "field `media_type` 'application/msword' is not one of" in problems["kind"]
+    assert "path contains a NUL character" in problems["nul"]
+    assert "field `title` contains an invalid character" in problems["surrogate"]
+    assert problems["source #9"] == "expected a mapping, got str"
+
+
+def test_a_missing_registry_is_an_error_not_an_empty_registry(tmp_path):
+    with pytest.raises(RegistryError, match="no such registry"):
+        load_registry(tmp_path / "source.yaml")
+
+
+def test_yaml_aliases_are_refused_so_an_alias_bomb_cannot_expand(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    path = write(tmp_path / "s.yaml", "\n".join(lines) + "\nsources: [*a8]\n")
+    with pytest.raises(RegistryError, match=r"aliases .* are not allowed"):
         load_registry(path)
 
 
-def test_add_copies_the_file_and_registers_it(tmp_path):
-    registry = write(tmp_path / "sources.yaml", "sources: []\n")
-    raw = tmp_path / "raw"
-    document = write(tmp_path / "My Report 2024.md", "# My Report\n\nText.\n")
-    source = add_source(registry, raw, document, title="My Report", url="https://example.org/r")
-    assert source.id == "my-report-2024"
-    assert (raw / "my-report-2024.md").read_text() == "# My Report\n\nText.\n"
-    reloaded = load_registry(registry).get("my-report-2024")
-    assert reloaded.title == "My Report" and reloaded.media_type == "text/markdown"
-    assert len(reloaded.sha256) == 64
-    with pytest.raises(RegistryError, match="already registered"):
-        add_source(registry, raw, document, title="Again")
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2021", "2021"), ("2021-04", "2021-04"), ("2024-02-29", "2024-02-29"), ("", "")],
+)
+def test_published_dates_that_exist_are_accepted(value, expected):
+    assert published_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["May 2024", "2024-13-45", "2023-02-29", "2021-4", "yesterday"])
+def test_published_dates_that_do_not_exist_are_refused(value):
+    with pytest.raises(ValueError, match="not a"):
+        published_date(value)

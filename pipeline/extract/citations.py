@@ -1,19 +1,20 @@
 """Citations: references from a document to other works, linked to registered sources.
 
-Two passes over the sentences. Cue pass: titles introduced by "titled",
-"entitled", "published as", "called" after a work noun ("a new study ... called
-X"), a footnote's "See X", quoted titles after a work noun, and WORK_OF_ART
-entities after a work noun. Registry pass: every registered title is looked up
-in every sentence by a fuzzy window match, so a title written without cues
-still links. Each candidate is linked to the best registered title by fuzzy
+Two passes. The cue pass runs when a document is extracted: titles introduced by
+"titled", "entitled", "published as", "called" after a work noun ("a new study ...
+called X"), a footnote's "See X", quoted titles after a work noun, and WORK_OF_ART
+entities after a work noun. Linking runs when a release is assembled, because it
+depends on the whole registry, not on the document: every registered title is looked
+up in every published sentence by a fuzzy window match (so a title written without
+cues still links), and each candidate is linked to the best registered title by fuzzy
 ratio; the document never cites itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 from spacy.tokens import Span
@@ -41,7 +42,7 @@ _QUOTES = {"“": "”", '"': '"', "‘": "’"}
 
 @dataclass(frozen=True)
 class Candidate:
-    sentence: SentenceContext
+    sentence_id: str
     start: int  # document offsets
     end: int
     text: str
@@ -135,18 +136,61 @@ def _cue_runs(sentence: SentenceContext) -> list[tuple[int, int]]:
     return runs
 
 
-def _candidate(sentence: SentenceContext, start: int, end: int) -> Candidate:
+def _cue_citation(sentence: SentenceContext, start: int, end: int) -> Citation:
     piece = sentence.span[start:end]
     begin = sentence.doc_offset + piece.start_char
-    return Candidate(sentence, begin, begin + len(piece.text), piece.text)
+    return Citation(
+        sentence_index=sentence.index,
+        start=begin,
+        end=begin + len(piece.text),
+        text=piece.text,
+        cited_title=piece.text,
+    )
 
 
-# ---------------------------------------------------------------- registry pass
+# ---------------------------------------------------------------- cue pass (extraction)
 
 
-def _scan_sentence(sentence: SentenceContext, title: str) -> Candidate | None:
+def extract_citations(sentences: list[SentenceContext], meta: DocumentMeta) -> list[Citation]:
+    """Titles of other works this document introduces with a cue (not yet linked)."""
+    found = [
+        _cue_citation(sentence, start, end)
+        for sentence in sentences
+        if sentence.kind not in ("title", "heading")
+        for start, end in _cue_runs(sentence)
+    ]
+    return [c for c in found if not _is_self(c.text, meta.title)]
+
+
+# ---------------------------------------------------------------- linking (assembly)
+
+
+class TitleIndex:
+    """Registered titles, indexed by their content words for a fast first filter."""
+
+    def __init__(self, registered: dict[str, str]) -> None:
+        self.titles = {doc_id: title for doc_id, title in registered.items() if title}
+        self.needed: dict[str, set[str]] = {}
+        self.by_word: dict[str, list[str]] = {}
+        for doc_id, title in sorted(self.titles.items()):
+            words = _content_words(title)
+            if len(words) >= 2:
+                self.needed[doc_id] = words
+                for word in words:
+                    self.by_word.setdefault(word, []).append(doc_id)
+
+    def candidates(self, text: str) -> list[str]:
+        """Ids of titles most of whose words (two thirds) occur in `text`."""
+        hits: dict[str, int] = {}
+        for word in _content_words(text):
+            for doc_id in self.by_word.get(word, ()):
+                hits[doc_id] = hits.get(doc_id, 0) + 1
+        return [d for d, n in sorted(hits.items()) if n * 3 >= len(self.needed[d]) * 2]
+
+
+def _scan_sentence(sentence: dict[str, Any], title: str) -> Candidate | None:
     """Where a registered title occurs (fuzzily, case-insensitively) in a sentence."""
-    text = sentence.span.text
+    text = sentence["text"]
     needle = title.lower()
     alignment = fuzz.partial_ratio_alignment(needle, text.lower(), score_cutoff=SCAN_THRESHOLD)
     if alignment is None:
@@ -163,77 +207,69 @@ def _scan_sentence(sentence: SentenceContext, title: str) -> Candidate | None:
     start = text.index(found, start)
     if fuzz.ratio(_fold(found), _fold(title)) < LINK_THRESHOLD:
         return None
-    begin = sentence.start + start
-    return Candidate(sentence, begin, begin + len(found), found)
-
-
-def _registry_candidates(
-    sentences: Sequence[SentenceContext], titles: dict[str, str]
-) -> list[Candidate]:
-    found: list[Candidate] = []
-    keyed = [(title, _content_words(title)) for title in titles.values()]
-    keyed = [(title, words) for title, words in keyed if len(words) >= 2]
-    for sentence in sentences:
-        words = _content_words(sentence.span.text)
-        for title, needed in keyed:
-            # Cheap filter first: most of the title's words must be in the sentence.
-            if len(needed & words) * 3 < len(needed) * 2:
-                continue
-            candidate = _scan_sentence(sentence, title)
-            if candidate:
-                found.append(candidate)
-    return found
-
-
-# ---------------------------------------------------------------- linking
+    begin = int(sentence["start_char"]) + start
+    return Candidate(sentence["sentence_id"], begin, begin + len(found), found)
 
 
 def link_title(text: str, titles: dict[str, str]) -> tuple[str, str]:
     """(doc_id, title) of the registered title `text` names, ("", "") if none."""
     folded = _fold(text)
     best, best_score = ("", ""), 0.0
-    for doc_id, title in titles.items():
+    for doc_id, title in sorted(titles.items()):
         score = fuzz.ratio(folded, _fold(title))
         if score >= LINK_THRESHOLD and score > best_score:
             best, best_score = (doc_id, title), score
     return best
 
 
-def _is_self(text: str, meta: DocumentMeta) -> bool:
-    return bool(meta.title) and fuzz.ratio(_fold(text), _fold(meta.title)) >= LINK_THRESHOLD
+def _is_self(text: str, own_title: str) -> bool:
+    return bool(own_title) and fuzz.ratio(_fold(text), _fold(own_title)) >= LINK_THRESHOLD
 
 
-def extract_citations(
-    sentences: list[SentenceContext], meta: DocumentMeta, registered: dict[str, str]
-) -> list[Citation]:
-    """References to other works in one document, linked to registered sources."""
+def link_citations(
+    doc_id: str,
+    own_title: str,
+    sentences: list[dict[str, Any]],
+    citations: list[dict[str, Any]],
+    index: TitleIndex,
+) -> list[dict[str, Any]]:
+    """A document's citation rows, linked to the registered sources they name."""
     titles = {
-        doc_id: title
-        for doc_id, title in registered.items()
-        if doc_id != meta.doc_id and title and not _is_self(title, meta)
+        other: title
+        for other, title in index.titles.items()
+        if other != doc_id and not _is_self(title, own_title)
     }
     candidates = [
-        _candidate(sentence, start, end)
-        for sentence in sentences
-        if sentence.kind not in ("title", "heading")
-        for start, end in _cue_runs(sentence)
+        Candidate(row["sentence_id"], int(row["start_char"]), int(row["end_char"]), row["text"])
+        for row in citations
     ]
-    candidates += _registry_candidates(
-        [s for s in sentences if s.kind not in ("title", "heading")], titles
-    )
-    linked = [(c, *link_title(c.text, titles)) for c in candidates if not _is_self(c.text, meta)]
+    for sentence in sentences:
+        if sentence.get("kind") in ("title", "heading"):
+            continue
+        for cited in index.candidates(sentence["text"]):
+            if cited in titles and (candidate := _scan_sentence(sentence, titles[cited])):
+                candidates.append(candidate)
+    linked = [(c, *link_title(c.text, titles)) for c in candidates]
     # One citation per place in the text: a linked reading wins, then the longer one.
     linked.sort(key=lambda item: (item[1] == "", -(item[0].end - item[0].start), item[0].start))
-    rows: dict[tuple[int, int], Citation] = {}
-    for candidate, doc_id, title in linked:
-        if any(s < candidate.end and candidate.start < e for s, e in rows):
+    kept: dict[tuple[int, int], tuple[Candidate, str, str]] = {}
+    for candidate, cited_id, title in linked:
+        if any(s < candidate.end and candidate.start < e for s, e in kept):
             continue
-        rows[(candidate.start, candidate.end)] = Citation(
-            sentence_index=candidate.sentence.index,
-            start=candidate.start,
-            end=candidate.end,
-            text=candidate.text,
-            cited_title=title or candidate.text,
-            cited_doc_id=doc_id,
+        kept[(candidate.start, candidate.end)] = (candidate, cited_id, title)
+    rows = []
+    for n, (start, end) in enumerate(sorted(kept), 1):
+        candidate, cited_id, title = kept[(start, end)]
+        rows.append(
+            {
+                "citation_id": f"{doc_id}:c{n:05d}",
+                "citing_doc_id": doc_id,
+                "cited_doc_id": cited_id,
+                "cited_title": title or candidate.text,
+                "sentence_id": candidate.sentence_id,
+                "start_char": start,
+                "end_char": end,
+                "text": candidate.text,
+            }
         )
-    return sorted(rows.values(), key=lambda c: c.start)
+    return rows

@@ -1,0 +1,147 @@
+"""Extract each planned document's record, or reuse it from the cache.
+
+Records go to the cache as soon as they are made; when the cache cannot be written
+(full or read-only disk), the record travels back in memory instead: a broken cache
+costs time, never a release.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipeline.cache import RecordCache
+from pipeline.errors import IngestError
+from pipeline.run.fingerprint import item_key
+from pipeline.run.options import Settings
+from pipeline.run.plan import WorkItem
+
+CHUNK_DOCS = 25
+
+
+@dataclass
+class Outcome:
+    doc_id: str
+    status: str  # processed, cached, failed, deferred (not selected and not cached)
+    record: dict[str, Any] | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+    def summary(self) -> Outcome:
+        """The outcome without its record when the record is safe in the cache."""
+        if self.record is not None and self.record.get("_cached", True):
+            return replace(self, record=None)
+        return self
+
+
+def partition_items(
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
+) -> tuple[list[WorkItem], list[WorkItem], list[WorkItem]]:
+    """(cached, pending, deferred): which documents have a record for this fingerprint,
+    which must be extracted, and which are not selected and have none."""
+    cache = RecordCache(settings.cache)
+    cached: list[WorkItem] = []
+    pending: list[WorkItem] = []
+    deferred: list[WorkItem] = []
+    for item in items:
+        if (settings.use_cache or not item.selected) and cache.has(item_key(item, run_fingerprint)):
+            cached.append(item)
+        elif item.selected:
+            pending.append(item)
+        else:
+            deferred.append(item)
+    return cached, pending, deferred
+
+
+def extract_items(
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
+) -> list[Outcome]:
+    """Each document's record, from the cache when its key is known, else extracted.
+
+    Documents are parsed a chunk at a time through one spaCy stream, and each record
+    goes to the cache as soon as it is made, so memory stays flat.
+    """
+    cache = RecordCache(settings.cache)
+    outcomes: dict[str, Outcome] = {}
+    pending: list[WorkItem] = []
+    for item in items:
+        cached = cache.get(item_key(item, run_fingerprint)) if settings.use_cache else None
+        if cached is not None:
+            outcomes[item.doc_id] = Outcome(item.doc_id, "cached", cached)
+        else:
+            pending.append(item)
+    for start in range(0, len(pending), CHUNK_DOCS):
+        chunk = pending[start : start + CHUNK_DOCS]
+        for outcome in _extract_chunk(chunk, settings, run_fingerprint, cache):
+            outcomes[outcome.doc_id] = outcome
+    return [outcomes[item.doc_id] for item in items]
+
+
+def extract_summaries(
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
+) -> list[Outcome]:
+    """`extract_items` without the records that are safe in the cache."""
+    return [o.summary() for o in extract_items(items, settings, run_fingerprint)]
+
+
+def _extract_chunk(
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any], cache: RecordCache
+) -> list[Outcome]:
+    from pipeline.nlp import load_nlp
+    from pipeline.process import read_source, run_extractors
+    from pipeline.segment import segment_many
+    from pipeline.tables import document_record
+
+    outcomes: list[Outcome] = []
+    readable = []
+    for item in items:
+        try:
+            read, meta = read_source(item.path, item.meta, max_bytes=settings.max_bytes)
+        except IngestError as error:
+            outcomes.append(
+                Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}")
+            )
+            continue
+        except Exception as error:
+            outcomes.append(_crash(item, error))
+            continue
+        readable.append((item, read, meta))
+    if not readable:
+        return outcomes
+    segmented = segment_many([read.blocks for _, read, _ in readable], load_nlp())
+    for (item, read, meta), (text, sentences) in zip(readable, segmented, strict=True):
+        started = time.perf_counter()
+        try:
+            extraction, links = run_extractors(meta, text, sentences)
+            record = document_record(
+                extraction, sha256=item.sha256, pages=read.pages, treaty_links=links
+            )
+        except Exception as error:
+            outcomes.append(_crash(item, error))
+            continue
+        record["text"] = text
+        record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
+        record["page_stats"] = read.page_stats
+        record["_cached"] = cache.put(item_key(item, run_fingerprint), record)
+        outcomes.append(
+            Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started)
+        )
+    return outcomes
+
+
+def warm_up() -> None:
+    """Load the model and knowledge bases once in a worker process, before its first task."""
+    from pipeline.kb_entities import load_entity_kb
+    from pipeline.kb_treaties import load_treaty_kb
+    from pipeline.nlp import load_nlp
+
+    load_nlp()
+    load_entity_kb()
+    load_treaty_kb()
+
+
+def _crash(item: WorkItem, error: Exception) -> Outcome:
+    return Outcome(
+        item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}"
+    )
