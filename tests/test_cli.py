@@ -273,3 +273,70 @@ def test_prefect_yaml_declares_a_daily_deployment_of_the_main_flow():
     assert deployment["schedules"][0]["cron"] == "0 6 * * *"
     module, _, name = deployment["entrypoint"].partition(":")
     assert (ROOT / module).exists() and f"def {name}(" in (ROOT / module).read_text()
+
+
+def test_source_re_extracts_only_it_and_never_shrinks_the_dataset(project):
+    notes = project / "data" / "raw" / "notes.md"
+    notes.write_text("# Notes\n\nJapan and South Korea met in Seoul in March 2021.\n")
+    register(project, {"id": "notes", "title": "Notes", "path": "notes.md"})
+    assert run("run", "-q").exit_code == 2
+    processed = project / "data" / "processed"
+    brief = project / "data" / "raw" / f"{BRIEF}.md"
+    brief.write_text(brief.read_text() + "\nA corrected closing line.\n")
+    notes.write_text(notes.read_text() + "\nThey met again in April 2021.\n")
+
+    result = run("run", "--source", "notes", "--json")
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.stdout)
+    statuses = {o["doc_id"]: o["status"] for o in report["run"]["outcomes"]}
+    assert statuses == {BRIEF: "deferred", "notes": "processed"}
+    documents = read_table(processed / "documents.csv").set_index("doc_id")
+    assert (
+        documents.loc[BRIEF, "status"] == "stale" and documents.loc["notes", "status"] == "current"
+    )
+    assert "--source" in report["stale"][0]["reason"]
+    assert (processed / "text" / f"{BRIEF}.txt").exists()
+
+    # A subset on purpose goes to an explicit output; over the full dataset it is refused.
+    assert run("run", "--source", "notes", "--output", "subset", "-q").exit_code == 0
+    assert read_table(project / "subset" / "documents.csv")["doc_id"].tolist() == ["notes"]
+    before = (processed / "documents.csv").read_bytes()
+    result = run("run", "--source", "notes", "--output", "data/processed")
+    assert result.exit_code == 1
+    assert "would drop 1 document(s)" in result.output and "--prune" in result.output
+    assert (processed / "documents.csv").read_bytes() == before
+
+
+def test_a_missing_registry_is_one_line_and_publishes_nothing(project):
+    assert run("run", "-q").exit_code == 2
+    before = (project / "data" / "processed" / "documents.csv").read_bytes()
+    result = run("run", "--registry", "data/source.yaml")
+    assert result.exit_code == 1
+    assert "error: data/source.yaml: no such registry" in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) <= 3  # one message, wrapped at most
+    assert (project / "data" / "processed" / "documents.csv").read_bytes() == before
+
+
+def test_quiet_prints_each_error_once_and_nothing_else(project):
+    (project / "data" / "raw" / "empty.md").write_bytes(b"")
+    register(project, {"id": "empty", "title": "Empty", "path": "empty.md"})
+    result = run("run", "--quiet")
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["failed: empty: data/raw/empty.md: empty file (0 bytes)"]
+
+
+def test_unexpected_errors_are_one_line_and_debug_shows_the_traceback(project, monkeypatch):
+    import pipeline.run.plan
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline.run.plan, "sha256_file", broken)
+    result = run("run")
+    assert result.exit_code == 1
+    assert "unexpected ZeroDivisionError: division by zero" in result.output
+    assert "--debug" in result.output and "Traceback" not in result.output
+    result = run("--debug", "run")
+    assert result.exit_code != 0 and isinstance(result.exception, ZeroDivisionError)
