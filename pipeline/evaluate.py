@@ -746,7 +746,8 @@ def _pct(value: float | None) -> str:
 
 @dataclass
 class EvaluationReport:
-    """Per-document scores, their micro-average, and gold documents the run missed."""
+    """Per-document scores and their micro-average, over the gold documents the dataset
+    has; `missing` lists the gold documents it does not have (not scored)."""
 
     documents: list[DocumentScores]
     micro: DocumentScores
@@ -764,10 +765,23 @@ class EvaluationReport:
         """Print a table per document, then a summary with the micro-average row."""
         for doc in [*self.documents, self.micro]:
             title = "micro-average" if doc is self.micro else doc.doc_id
-            if doc.doc_id in self.missing and doc is not self.micro:
-                title += " (missing from output)"
             console.print(_document_table(doc, title))
         console.print(_summary_table(self))
+        if self.missing:
+            console.print(
+                f"not in the dataset (not scored): {', '.join(self.missing)}",
+                highlight=False, soft_wrap=False,
+            )  # fmt: skip
+
+
+SHORT_ID = 28
+
+
+def short_id(doc_id: str, width: int = SHORT_ID) -> str:
+    """A document id that fits a table column: its start and end, elided in between."""
+    if len(doc_id) <= width:
+        return doc_id
+    return f"{doc_id[: width - 9]}…{doc_id[-8:]}"
 
 
 def _document_table(doc: DocumentScores, title: str) -> Table:
@@ -794,14 +808,12 @@ def _document_table(doc: DocumentScores, title: str) -> Table:
 
 def _summary_table(report: EvaluationReport) -> Table:
     table = Table(title="F1 by document (typed = entities with type)", title_justify="left")
-    table.add_column("document", no_wrap=True)
-    for header in ("entities", "typed", "dates", "treaties", "recs"):
-        table.add_column(header, justify="right")
+    table.add_column("document", no_wrap=True, max_width=SHORT_ID)
+    for header in ("ent.", "typed", "dates", "treat.", "recs"):
+        table.add_column(header, justify="right", no_wrap=True, min_width=5)
     for doc in [*report.documents, report.micro]:
         is_micro = doc is report.micro
-        name = "micro-average" if is_micro else doc.doc_id
-        if not is_micro and doc.doc_id in report.missing:
-            name += " (missing)"
+        name = "micro-average" if is_micro else short_id(doc.doc_id)
         table.add_row(
             name,
             *(_pct(getattr(doc, attr).f1) for _, attr, _ in _TABLE_ROWS),
@@ -817,11 +829,8 @@ def published_doc_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 
 def evaluate(data_dir: Path, gold_dir: Path) -> EvaluationReport:
-    """Score a folder of published tables against every gold file in `gold_dir`.
-
-    A gold document absent from documents.csv is listed in `missing` and scored
-    against empty tables, so each of its required items is a false negative.
-    """
+    """Score a folder of published tables against the gold files in `gold_dir` whose
+    documents it has; the others are listed in `missing`, not scored."""
     tables = load_tables(data_dir)
     gold_paths = sorted([*Path(gold_dir).glob("*.yaml"), *Path(gold_dir).glob("*.yml")])
     if not gold_paths:
@@ -834,5 +843,9 @@ def evaluate(data_dir: Path, gold_dir: Path) -> EvaluationReport:
             documents.append(evaluate_document(gold, tables))
         else:
             missing.append(gold["doc_id"])
-            documents.append(evaluate_document(gold, empty_tables()))
+    if not documents:
+        raise BriefdataError(
+            f"{data_dir}: none of the {len(missing)} gold documents in {gold_dir} is in the "
+            "dataset; run `briefdata run --input <their sources>` first"
+        )
     return EvaluationReport(documents, micro_average(documents), missing)

@@ -220,18 +220,26 @@ def test_perfect_output_scores_one_everywhere(tmp_path: Path) -> None:
     assert micro.date_value_accuracy == 1.0 and micro.proposer_accuracy == 1.0
 
 
-def test_missing_document_counts_every_required_item(tmp_path: Path) -> None:
+def test_a_gold_document_not_in_the_dataset_is_listed_not_scored(tmp_path: Path) -> None:
     golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.yaml"))]
     rows = perfect_rows([g for g in golds if g["doc_id"] != USC_7846])
     report = evaluate(write(rows, tmp_path / "out"), GOLD_DIR)
     assert report.missing == [USC_7846]
-    missing = next(d for d in report.documents if d.doc_id == USC_7846)
-    gold = gold_of(USC_7846)
-    assert missing.entities == Score(0, 0, len(required(gold, "entities")))
-    assert missing.recommendations == Score(0, 0, 1)
-    assert report.micro.entities.fn == len(required(gold, "entities"))
-    assert report.micro.recommendations.recall < 1.0
+    assert USC_7846 not in [d.doc_id for d in report.documents]
+    assert report.micro.entities.fn == 0 and report.micro.recommendations.recall == 1.0
     assert report.to_dict()["missing"] == [USC_7846]
+    console = Console(record=True, width=80)
+    report.render(console)
+    text = console.export_text()
+    assert f"not in the dataset (not scored): {USC_7846}" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "1.000" in text.split("F1 by document")[1]  # scores stay readable at 80 columns
+
+
+def test_a_dataset_without_any_gold_document_is_an_error(tmp_path: Path) -> None:
+    rows = perfect_rows([])
+    with pytest.raises(BriefdataError, match="none of the 5 gold documents"):
+        evaluate(write(rows, tmp_path / "out"), GOLD_DIR)
 
 
 def test_rows_of_another_document_do_not_count(tmp_path: Path) -> None:
@@ -620,7 +628,7 @@ def test_report_to_dict_and_render(tmp_path: Path) -> None:
     console = Console(record=True, width=160)
     report.render(console)
     text = console.export_text()
-    assert HAGGARD in text and "micro-average" in text and "(missing" in text
+    assert HAGGARD in text and "micro-average" in text and "not in the dataset" in text
 
 
 # ---------------------------------------------------------------- loading
