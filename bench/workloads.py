@@ -24,6 +24,20 @@ def copy_corpus(source: Path, target: Path, docs: int | None) -> list[Path]:
     return [target / p.name for p in files]
 
 
+def write_registry(files: list[Path], path: Path) -> Path:
+    """A source registry listing `files` (in one raw folder) by their titles."""
+    import yaml
+
+    from pipeline.text import document_id
+
+    entries = [
+        {"id": document_id(file.stem), "title": _title_and_body(file)[0], "path": file.name}
+        for file in files
+    ]
+    path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def change_one_document(path: Path) -> None:
     """Edit a document's body text (a new sentence), as an author's correction would."""
     text = path.read_text(encoding="utf-8")
