@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
 
+from flows.ingest import LOGGED_PROBLEMS
 from pipeline.progress import emit
-from pipeline.run.extract import Outcome, extract_summaries, partition_items
+from pipeline.run.extract import Outcome, partition_items
 from pipeline.run.options import RunOptions, Settings
 from pipeline.run.plan import WorkItem, load_plan
 from pipeline.workers import run_in_pool, worker_pool
@@ -24,7 +26,7 @@ MIN_BATCH_DOCS = 5
 def extract_batch(
     items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
 ) -> list[Outcome]:
-    return run_in_pool(extract_summaries, items, settings, run_fingerprint)
+    return run_in_pool(items, settings, run_fingerprint)
 
 
 def batches(items: list[WorkItem], workers: int) -> list[list[WorkItem]]:
@@ -52,7 +54,8 @@ def extract(
 
     The plan arrives by reference (a file named by its hash), not as parameters.
     Batches are Prefect tasks; with `use_pool` (the default runner) their work runs in
-    a pool of worker processes, one per core, once there is enough of it.
+    supervised worker processes (one per core, one for small runs), which give each
+    document a time budget and isolate a document that crashes or hangs.
     """
     settings = Settings.from_options(options)
     plan = load_plan(Path(plan_file))
@@ -61,7 +64,8 @@ def extract(
     outcomes = [Outcome(item.doc_id, "cached") for item in cached]
     outcomes += [Outcome(item.doc_id, "deferred") for item in deferred]
     emit("extract-start", total=len(plan.items), cached=len(cached) + len(deferred))
-    with worker_pool(workers if use_pool and len(pending) >= settings.pool_min_docs else 1):
+    size = workers if len(pending) >= settings.pool_min_docs else 1
+    with worker_pool(size) if use_pool and pending else nullcontext():
         futures = [
             extract_batch.submit(batch, settings, run_fingerprint)
             for batch in batches(pending, workers)
@@ -71,8 +75,12 @@ def extract(
             outcomes += done
             emit("extract-advance", outcomes=done)
     logger = get_run_logger()
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            logger.error("%s", outcome.error)
+    failed = [outcome.error for outcome in outcomes if outcome.status == "failed"]
+    for error in failed[:LOGGED_PROBLEMS]:
+        logger.error("%s", error)
+    if len(failed) > LOGGED_PROBLEMS:
+        logger.error(
+            "... and %d more failed documents (see the manifest)", len(failed) - LOGGED_PROBLEMS
+        )
     order = {item.doc_id: n for n, item in enumerate(plan.items)}
     return sorted(outcomes, key=lambda o: order[o.doc_id])

@@ -9,6 +9,8 @@ from pipeline.registry import load_registry
 from pipeline.run.options import RunOptions, Settings
 from pipeline.run.plan import Plan, plan_run
 
+LOGGED_PROBLEMS = 50  # per run; the manifest and the run's artifact have the full list
+
 
 @task(name="fetch-sources")
 def fetch_sources(settings: Settings) -> list[FetchResult]:
@@ -35,10 +37,15 @@ def ingest(options: RunOptions) -> Plan:
             if result.status in ("downloaded", "failed"):
                 logger.warning("%s", result.message)
     plan = plan_inputs(settings)
-    for missing in plan.missing:
-        logger.warning("missing source %s (%s): %s", missing.doc_id, missing.title, missing.reason)
-    for failure in plan.failed:
-        logger.error("%s: %s", failure.doc_id, failure.error)
-    for warning in plan.warnings:
-        logger.warning("%s", warning)
+    lines = [
+        *(f"missing source {m.doc_id} ({m.title}): {m.reason}" for m in plan.missing),
+        *(f"{f.doc_id}: {f.error}" for f in plan.failed),
+        *plan.warnings,
+    ]
+    for line in lines[:LOGGED_PROBLEMS]:
+        logger.warning("%s", line)
+    if len(lines) > LOGGED_PROBLEMS:
+        logger.warning(
+            "... and %d more (the manifest lists them all)", len(lines) - LOGGED_PROBLEMS
+        )
     return plan

@@ -87,6 +87,17 @@ def briefdata(
     return result
 
 
+def save_plan_somewhere(plan: Any, settings: Settings) -> Path:
+    """The plan in the cache, or in the system's temporary folder when the cache is
+    not writable: a broken cache costs time, never the run."""
+    import tempfile
+
+    try:
+        return save_plan(plan, settings.cache / "plans")
+    except OSError:
+        return save_plan(plan, Path(tempfile.gettempdir()) / "briefdata-plans")
+
+
 def run_stages(options: RunOptions) -> tuple[dict[str, Any], list[Any]]:
     """Plan once, extract, publish, holding the output's lock the whole time."""
     settings = Settings.from_options(options)
@@ -95,7 +106,7 @@ def run_stages(options: RunOptions) -> tuple[dict[str, Any], list[Any]]:
     with publish_lock(settings.output):
         plan = ingest(options)
         run_fingerprint = fingerprint()
-        plan_file = save_plan(plan, settings.cache / "plans")
+        plan_file = save_plan_somewhere(plan, settings)
         extract_flow = extract.with_options(task_runner=runner) if runner else extract
         outcomes = extract_flow(options, str(plan_file), run_fingerprint, use_pool=runner is None)
         manifest = publish_release(plan, settings, run_fingerprint, outcomes)

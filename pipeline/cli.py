@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +75,51 @@ def _reported_errors() -> Iterator[None]:
                 f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
             )
         )
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGINT stop the run cleanly: worker processes and Prefect's server
+    are stopped, the staging folder removed, the published release left as it was."""
+    import signal
+
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: Any) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except KeyboardInterrupt:
+        signum = received[0] if received else signal.SIGINT
+        console.print(
+            f"[bold red]stopped[/] by {signal.Signals(signum).name}: this run published nothing",
+            highlight=False,
+        )
+        stop_children()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + signum)  # Prefect's services would take many seconds to wind down
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop_children(grace: float = 3.0) -> None:
+    """Terminate every process this one started (Prefect's server, workers), then kill
+    what is still there after `grace` seconds."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
 
 
 @contextmanager
@@ -151,6 +198,7 @@ def run(
 
     target = output or Path("data/processed")
     with (
+        _stopped_by_signals(),
         _reported_errors(),
         _progress_bars(enabled=not (quiet or as_json)) as listener,
         listening(listener),

@@ -57,7 +57,9 @@ def read_source(
     """A file's blocks and its metadata (registry first, then front matter, then headings)."""
     read = read_document(path, max_bytes=max_bytes) if max_bytes else read_document(path)
     doc_id = meta.doc_id if meta else path.stem
-    full_meta = meta_from_front_matter(doc_id, read.front_matter, read.media_type, meta)
+    front_matter, problems = checked_front_matter(read.front_matter)
+    read.warnings.extend(problems)
+    full_meta = meta_from_front_matter(doc_id, front_matter, read.media_type, meta)
     if not full_meta.title:
         full_meta = replace(full_meta, title=_title_from_blocks(read.blocks))
     return read, full_meta
@@ -70,6 +72,27 @@ def read_and_segment(
     read, full_meta = read_source(path, meta, max_bytes=max_bytes)
     text, sentences = segment(read.blocks, nlp)
     return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))
+
+
+def checked_front_matter(front_matter: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Front matter without the values a release would reject, and why each was dropped."""
+    from pipeline.registry import published_date, text_problem
+
+    kept: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in front_matter.items():
+        name = str(key).lower()
+        if name in ("published", "date", "published_time"):
+            try:
+                published_date(value if not isinstance(value, str) else value[:10])
+            except ValueError as error:
+                problems.append(f"front matter `{key}` ignored: {error}")
+                continue
+        if isinstance(value, str) and (problem := text_problem(value)):
+            problems.append(f"front matter `{key}` ignored: it {problem}")
+            continue
+        kept[key] = value
+    return kept, problems
 
 
 def _title_from_blocks(blocks: list[Block]) -> str:

@@ -1,7 +1,9 @@
-"""Progress events from the stages to whoever displays them (the CLI's progress bars).
+"""Progress from the stages to whoever watches it.
 
-The flows run in the CLI's process (ephemeral Prefect), so a process-wide
-listener is enough; without one, events go nowhere.
+Events go to the CLI's progress bars: the flows run in the CLI's process (ephemeral
+Prefect), so a process-wide listener is enough; without one, events go nowhere.
+Heartbeats go to a worker's supervisor (`pipeline.workers`): long work calls
+`heartbeat()` at safe points so the supervisor can tell slow from stuck.
 """
 
 from __future__ import annotations
@@ -26,3 +28,21 @@ def listening(listener: Listener) -> Iterator[None]:
 def emit(event: str, **data: Any) -> None:
     for listener in list(_listeners):
         listener(event, data)
+
+
+_beats: list[Callable[[], None]] = []
+
+
+@contextmanager
+def beating(beat: Callable[[], None]) -> Iterator[None]:
+    _beats.append(beat)
+    try:
+        yield
+    finally:
+        _beats.remove(beat)
+
+
+def heartbeat() -> None:
+    """Tell the supervisor (if any) that this process is making progress."""
+    for beat in _beats:
+        beat()

@@ -31,6 +31,7 @@ import pandas as pd
 
 from pipeline.errors import BriefdataError, PublishLocked, ValidationFailed
 from pipeline.tableschema import TABLES, ValidationReport, datapackage_descriptor, validate_package
+from pipeline.text import printable
 
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
@@ -296,6 +297,5 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_json(path: Path, data: Any) -> None:
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
-    )
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    path.write_text(printable(text), encoding="utf-8")

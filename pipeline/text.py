@@ -9,6 +9,7 @@ import unicodedata
 from text_unidecode import unidecode
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 MAX_DOC_ID = 220  # `<doc_id>.txt` stays well under the 255-byte file-name limit
 
 
@@ -32,3 +33,9 @@ def document_id(name: str) -> str:
     if len(slug) > MAX_DOC_ID:
         slug = f"{slug[: MAX_DOC_ID - 9].rstrip('-')}-{_digest(slug, 8)}"
     return slug
+
+
+def printable(text: str) -> str:
+    """Text that can be written anywhere: undecodable bytes of a file name (surrogate
+    escapes) and lone surrogates become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)

@@ -17,8 +17,30 @@ from pipeline.registry import Source
 PAYLOAD = b"%PDF-1.4 pretend bytes of a published study\n"
 
 
+LOGIN_PAGE = b"<!DOCTYPE html><html><body><form>Sign in to continue</form></body></html>"
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/trickle.pdf":  # one byte every 0.5 s, for ever
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"%")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                return
+            return
+        if self.path == "/login.pdf":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(LOGIN_PAGE)))
+            self.end_headers()
+            self.wfile.write(LOGIN_PAGE)
+            return
         if self.path == "/slow.pdf":
             time.sleep(2)
         if self.path in ("/study.pdf", "/slow.pdf"):
@@ -87,3 +109,19 @@ def test_present_file_is_not_downloaded_again(server, tmp_path: Path):
     (tmp_path / "study.pdf").write_bytes(b"local")
     assert fetch_source(source(f"{server}/study.pdf"), tmp_path).status == "present"
     assert (tmp_path / "study.pdf").read_bytes() == b"local"
+
+
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_deadline(server, tmp_path: Path):
+    started = time.monotonic()
+    result = fetch_source(source(f"{server}/trickle.pdf"), tmp_path, timeout=2)
+    assert time.monotonic() - started < 10
+    assert result.status == "failed" and "timed out after 2 s" in result.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_html_page_is_not_saved_as_a_pdf(server, tmp_path: Path):
+    result = fetch_source(source(f"{server}/login.pdf"), tmp_path)
+    assert result.status == "failed"
+    assert "returned an HTML page (a login or error page?)" in result.message
+    assert "expects a PDF" in result.message and "nothing was written" in result.message
+    assert list(tmp_path.iterdir()) == []

@@ -8,14 +8,17 @@ costs time, never a release.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.cache import RecordCache
 from pipeline.errors import IngestError
+from pipeline.progress import heartbeat
 from pipeline.run.fingerprint import item_key
 from pipeline.run.options import Settings
 from pipeline.run.plan import WorkItem
+from pipeline.text import printable
 
 CHUNK_DOCS = 25
 
@@ -54,27 +57,33 @@ def partition_items(
     return cached, pending, deferred
 
 
-def extract_items(
+def extract_outcomes(
     items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
-) -> list[Outcome]:
-    """Each document's record, from the cache when its key is known, else extracted.
+) -> Iterator[Outcome]:
+    """Each document's outcome as soon as it is known: from the cache when its key is
+    there, else extracted.
 
     Documents are parsed a chunk at a time through one spaCy stream, and each record
     goes to the cache as soon as it is made, so memory stays flat.
     """
     cache = RecordCache(settings.cache)
-    outcomes: dict[str, Outcome] = {}
     pending: list[WorkItem] = []
     for item in items:
         cached = cache.get(item_key(item, run_fingerprint)) if settings.use_cache else None
         if cached is not None:
-            outcomes[item.doc_id] = Outcome(item.doc_id, "cached", cached)
+            yield Outcome(item.doc_id, "cached", cached)
         else:
             pending.append(item)
     for start in range(0, len(pending), CHUNK_DOCS):
         chunk = pending[start : start + CHUNK_DOCS]
-        for outcome in _extract_chunk(chunk, settings, run_fingerprint, cache):
-            outcomes[outcome.doc_id] = outcome
+        yield from _extract_chunk(chunk, settings, run_fingerprint, cache)
+
+
+def extract_items(
+    items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any]
+) -> list[Outcome]:
+    """Every item's outcome, in the items' order."""
+    outcomes = {o.doc_id: o for o in extract_outcomes(items, settings, run_fingerprint)}
     return [outcomes[item.doc_id] for item in items]
 
 
@@ -87,30 +96,29 @@ def extract_summaries(
 
 def _extract_chunk(
     items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any], cache: RecordCache
-) -> list[Outcome]:
+) -> Iterator[Outcome]:
     from pipeline.nlp import load_nlp
     from pipeline.process import read_source, run_extractors
     from pipeline.segment import segment_many
     from pipeline.tables import document_record
 
-    outcomes: list[Outcome] = []
     readable = []
     for item in items:
+        heartbeat()
         try:
             read, meta = read_source(item.path, item.meta, max_bytes=settings.max_bytes)
         except IngestError as error:
-            outcomes.append(
-                Outcome(item.doc_id, "failed", error=f"{item.display_path}: {error.problem}")
-            )
+            yield failed_outcome(item, error.problem)
             continue
         except Exception as error:
-            outcomes.append(_crash(item, error))
+            yield _crash(item, error)
             continue
         readable.append((item, read, meta))
     if not readable:
-        return outcomes
+        return
     segmented = segment_many([read.blocks for _, read, _ in readable], load_nlp())
     for (item, read, meta), (text, sentences) in zip(readable, segmented, strict=True):
+        heartbeat()
         started = time.perf_counter()
         try:
             extraction, links = run_extractors(meta, text, sentences)
@@ -118,16 +126,17 @@ def _extract_chunk(
                 extraction, sha256=item.sha256, pages=read.pages, treaty_links=links
             )
         except Exception as error:
-            outcomes.append(_crash(item, error))
+            yield _crash(item, error)
             continue
         record["text"] = text
         record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
         record["page_stats"] = read.page_stats
         record["_cached"] = cache.put(item_key(item, run_fingerprint), record)
-        outcomes.append(
-            Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started)
-        )
-    return outcomes
+        yield Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started)
+
+
+def failed_outcome(item: WorkItem, problem: str) -> Outcome:
+    return Outcome(item.doc_id, "failed", error=printable(f"{item.display_path}: {problem}"))
 
 
 def warm_up() -> None:
@@ -142,6 +151,4 @@ def warm_up() -> None:
 
 
 def _crash(item: WorkItem, error: Exception) -> Outcome:
-    return Outcome(
-        item.doc_id, "failed", error=f"{item.display_path}: {type(error).__name__}: {error}"
-    )
+    return failed_outcome(item, f"{type(error).__name__}: {error}")

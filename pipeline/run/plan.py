@@ -15,7 +15,7 @@ from pipeline.ingest.reader import MEDIA_TYPES
 from pipeline.model import DocumentMeta
 from pipeline.registry import Registry, load_registry, resolve_in
 from pipeline.run.options import Settings
-from pipeline.text import document_id
+from pipeline.text import document_id, printable
 
 # When two files of a folder give one document id, the richer format is read.
 FORMAT_RANK = {".md": 0, ".markdown": 0, ".pdf": 1, ".txt": 2, ".text": 2}
@@ -140,7 +140,7 @@ def folder_files(folder: Path) -> tuple[list[Path], list[str]]:
                 continue
             path = Path(directory) / name
             if path.is_symlink() and not path.resolve().is_relative_to(root):
-                skipped.append(f"{path}: skipped, a link to a file outside {folder}")
+                skipped.append(printable(f"{path}: skipped, a link to a file outside {folder}"))
             elif path.is_file():
                 files.append(path)
     return sorted(files), skipped
@@ -154,7 +154,9 @@ def _plan_folder(folder: Path) -> Plan:
     chosen: dict[str, Path] = {}
     for path in files:
         if path.suffix.lower() not in MEDIA_TYPES:
-            plan.warnings.append(f"{path}: skipped, unsupported file type {path.suffix!r}")
+            plan.warnings.append(
+                printable(f"{path}: skipped, unsupported file type {path.suffix!r}")
+            )
             continue
         doc_id = document_id(path.stem)
         other = chosen.get(doc_id)
@@ -177,8 +179,8 @@ def _plan_folder(folder: Path) -> Plan:
             continue
         hashes[digest] = str(path)
         meta = DocumentMeta(doc_id=doc_id, media_type=MEDIA_TYPES[path.suffix.lower()])
-        relative = path.relative_to(folder).as_posix()
-        plan.items.append(WorkItem(doc_id, path, meta, digest, str(path), relative))
+        relative = printable(path.relative_to(folder).as_posix())
+        plan.items.append(WorkItem(doc_id, path, meta, digest, printable(str(path)), relative))
     return plan
 
 
@@ -193,7 +195,9 @@ def save_plan(plan: Plan, folder: Path) -> Path:
     """The plan as a JSON file named by its hash: what flow parameters refer to."""
     import hashlib
 
-    data = json.dumps(_plan_dict(plan), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    # File names that are not valid UTF-8 survive the round trip (surrogate escapes).
+    text = json.dumps(_plan_dict(plan), sort_keys=True, ensure_ascii=False)
+    data = text.encode("utf-8", "surrogateescape")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"plan-{hashlib.sha256(data).hexdigest()[:20]}.json"
     if not path.exists():
@@ -204,7 +208,7 @@ def save_plan(plan: Plan, folder: Path) -> Path:
 
 
 def load_plan(path: Path) -> Plan:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = json.loads(Path(path).read_bytes().decode("utf-8", "surrogateescape"))
     return Plan(
         items=[_item(item) for item in data["items"]],
         missing=[MissingSource(**m) for m in data["missing"]],
