@@ -611,11 +611,14 @@ def test_write_report(dataset: Path) -> None:
 
 def test_large_corpus_is_capped_fast_and_small(tmp_path: Path) -> None:
     folder = write_dataset(tmp_path / "large", large_docs(1000))
-    started = time.perf_counter()
+    started, wall = time.process_time(), time.perf_counter()
     html = render_report(folder)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started  # CPU time: other processes' load does not count
     size = len(html.encode("utf-8"))
-    print(f"1,000 documents: {elapsed:.2f} s, {size / 1e6:.2f} MB")
+    print(
+        f"1,000 documents: {elapsed:.2f} s CPU ({time.perf_counter() - wall:.2f} s wall), "
+        f"{size / 1e6:.2f} MB"
+    )
     assert elapsed < 5.0
     assert size < 10_000_000
     page = parse(html)
