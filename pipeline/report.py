@@ -1,20 +1,25 @@
 """One self-contained HTML report of a published dataset folder.
 
-`render_report(folder)` reads the published CSVs and returns a single HTML page with
-inline CSS, inline JavaScript and inline SVG charts (nothing fetched from the network):
-for the corpus and for each document, a timeline of dated events, the treaties, the
-recommendations by topic, the most mentioned entities and an entity co-occurrence
-graph. Every item links to its sentence (`href="#<sentence_id>"`); each document's
-"Sentences" list holds exactly the sentences something links to.
+`render_report(folder)` reads the published CSVs and manifest.json and returns a single
+HTML page with inline CSS, inline JavaScript and inline SVG charts (nothing fetched from
+the network): a notice of the run's missing, failed and stale sources; for the corpus and
+for each document, a timeline of dated events (each quoting its clause, the date
+highlighted), the treaties, the recommendations by topic, the most mentioned entities and
+an entity co-occurrence graph; a sortable entity table (type, aliases, Wikidata id, ISO
+code, counts); the citations; the run's provenance (versions and release key). Every item
+links to its sentence (`href="#<sentence_id>"`); each document's "Sentences" list holds
+exactly the sentences something links to.
 
 The output is deterministic (same folder, byte-identical HTML) and bounded for large
-corpora: every list and chart is capped (see the constants below).
+corpora: every list and chart is capped (see the constants below), with an "… and N more"
+line. Shortened texts are cut at word boundaries.
 
     python -m pipeline.report data/processed     # writes data/processed/report.html
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -23,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from pipeline.tableschema import TABLES, columns, load_schema, read_table
 
@@ -37,6 +43,15 @@ DOC_LINKS = 5
 LABEL_CHARS = 30
 NODE_LABEL_CHARS = 22
 SNIPPET_CHARS = 240
+CLAUSE_CHARS = 70  # context each side of a date in a timeline list
+COMPACT_CLAUSE_CHARS = 40
+CITATION_CLAUSE_CHARS = 100
+ENTITY_ROWS = 200
+ALIASES_SHOWN = 5
+CITATION_ROWS = 100
+GAP_ITEMS = 20
+WIKIDATA = "https://www.wikidata.org/wiki/"
+QID = re.compile(r"Q\d+")
 READY_MARKER = "briefdata-report: ready"
 
 TYPE_COLORS = {
@@ -68,10 +83,11 @@ class DocCaps:
     timeline_chart: bool
     entity_chart: bool
     mention_links: int
+    clause: int  # context each side of a date in the timeline list
 
 
-FULL = DocCaps(40, 60, None, 10, 12, 30, True, True, MENTION_LINKS)
-COMPACT = DocCaps(4, 4, 120, 5, 0, 0, False, False, 2)
+FULL = DocCaps(40, 60, None, 10, 12, 30, True, True, MENTION_LINKS, CLAUSE_CHARS)
+COMPACT = DocCaps(4, 4, 120, 5, 0, 0, False, False, 2, COMPACT_CLAUSE_CHARS)
 
 
 def doc_caps(documents: int) -> DocCaps:
@@ -109,6 +125,7 @@ class Corpus:
     treaty_mentions: list[Row]
     recommendations: list[Row]
     citations: list[Row]
+    manifest: dict[str, Any] | None = None  # manifest.json; None when absent or unreadable
 
     @classmethod
     def read(cls, folder: Path) -> Corpus:
@@ -126,8 +143,21 @@ class Corpus:
             treaties={row["treaty_id"]: row for row in tables["treaties"]},
             treaty_mentions=_sorted(tables["treaty_mentions"], "treaty_mention_id", known),
             recommendations=_sorted(tables["recommendations"], "recommendation_id", known),
-            citations=tables["citations"],
+            citations=sorted(
+                (row for row in tables["citations"] if row["citing_doc_id"] in known),
+                key=lambda row: row["citation_id"],
+            ),
+            manifest=read_manifest(folder),
         )
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """manifest.json as a dict; None when it is absent, unreadable or not a JSON object."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _sorted(rows: list[Row], key: str, known_docs: set[str]) -> list[Row]:
@@ -152,12 +182,17 @@ class Links:
     used: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def sentence(self, sentence_id: str, label: str, title: str = "") -> str:
+        return self.wrap(sentence_id, escape(label), title)
+
+    def wrap(self, sentence_id: str, inner_html: str, title: str = "", css: str = "") -> str:
+        """`inner_html` linked to its sentence (left as it is when the sentence is unknown)."""
         row = self.sentences.get(sentence_id)
         if row is None:
-            return escape(label)
+            return inner_html
         self.used[row["doc_id"]].add(sentence_id)
         hint = f' title="{escape(title)}"' if title else ""
-        return f'<a href="#{escape(sentence_id)}"{hint}>{escape(label)}</a>'
+        cls = f' class="{css}"' if css else ""
+        return f'<a{cls} href="#{escape(sentence_id)}"{hint}>{inner_html}</a>'
 
     def href(self, sentence_id: str) -> str | None:
         """The href of a sentence (recorded as used), or None when it is not in the report."""
@@ -173,10 +208,8 @@ class Links:
             self.sentence(sid, str(n), title=_where(self.sentences.get(sid)))
             for n, sid in enumerate(sentence_ids[:limit], start=1)
         ]
-        more = len(sentence_ids) - limit
-        if more > 0:
-            shown.append(f'<span class="muted">+{more}</span>')
-        return " ".join(shown)
+        more = _more_mark(len(sentence_ids) - limit, "sentence")
+        return " ".join([*shown, more] if more else shown)
 
 
 def _where(row: Row | None) -> str:
@@ -196,17 +229,139 @@ def _doc_link(doc_id: str) -> str:
 
 def _doc_links(doc_ids: list[str], known: set[str], limit: int = DOC_LINKS) -> str:
     shown = [_doc_link(d) if d in known else escape(d) for d in doc_ids[:limit]]
-    if len(doc_ids) > limit:
-        shown.append(f'<span class="muted">+{len(doc_ids) - limit}</span>')
-    return ", ".join(shown)
+    more = _more_mark(len(doc_ids) - limit, "document")
+    return ", ".join([*shown, more] if more else shown)
 
 
 def _split(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# ---------------------------------------------------------------- wording
+
+
+def noun(count: int, singular: str, plural: str | None = None) -> str:
+    """`singular` for one, else `plural` (default: `singular` + "s")."""
+    return singular if count == 1 else plural or singular + "s"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 event", "18 events", "1,204 entities"."""
+    return f"{count:,} {noun(count, singular, plural)}"
+
+
+def _more(count: int, singular: str, plural: str | None = None, where: str = "") -> str:
+    """ "… and 1 more event." or "… and 18 more events{where}." (nothing when count <= 0)."""
+    if count <= 0:
+        return ""
+    what = noun(count, singular, plural)
+    return f'<p class="muted more">… and {count:,} more {escape(what)}{escape(where)}.</p>'
+
+
+def _more_mark(count: int, singular: str, plural: str | None = None) -> str:
+    """ "+3" with the full wording as its tooltip (nothing when count <= 0)."""
+    if count <= 0:
+        return ""
+    title = f"{count:,} more {noun(count, singular, plural)}"
+    return f'<span class="muted" title="{escape(title)}">+{count:,}</span>'
+
+
+# ---------------------------------------------------------------- shortening
+
+TRAILING = " \t\n\r\f\v\xa0,;:([{/–—-"  # not left at the end of a shortened text
+LEADING = " \t\n\r\f\v\xa0,;:)]}/–—-."  # not left at the start of a text's tail
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, "…" marking the cut.
+
+    Words are never split: a first word longer than `limit` is kept whole.
+    """
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = leading_words(text, limit - 1) or text.split(None, 1)[0]
+    return text if head == text else head + "…"
+
+
+def leading_words(text: str, limit: int) -> str:
+    """The longest run of whole words that starts `text` and fits in `limit` characters
+    ("" when the first word alone is longer)."""
+    if len(text) <= limit:
+        return text
+    end = max(limit, 0)
+    while end > 0 and not text[end].isspace():
+        end -= 1
+    return text[:end].rstrip(TRAILING)
+
+
+def trailing_words(text: str, limit: int) -> str:
+    """The longest run of whole words that ends `text` and fits in `limit` characters
+    ("" when the last word alone is longer)."""
+    if len(text) <= limit:
+        return text
+    start = len(text) - max(limit, 0) - 1
+    while start < len(text) and not text[start].isspace():
+        start += 1
+    return text[start + 1 :].lstrip(LEADING)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The words around a highlighted span of a sentence, cut at word boundaries."""
+
+    before: str
+    hit: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+    def html(self) -> str:
+        return (
+            f"{'…' if self.cut_before else ''}{escape(self.before)}"
+            f"<mark>{escape(self.hit)}</mark>"
+            f"{escape(self.after)}{'…' if self.cut_after else ''}"
+        )
+
+
+def clause(sentence: str, start: int, end: int, width: int) -> Clause:
+    """sentence[start:end] with at most `width` characters of whole words on each side."""
+    before, after = sentence[:start], sentence[end:]
+    left = trailing_words(before, width)
+    right = leading_words(after, width)
+    return Clause(
+        before=left.lstrip(),
+        hit=sentence[start:end],
+        after=right.rstrip(),
+        cut_before=_has_words(before[: len(before) - len(left)]),
+        cut_after=_has_words(after[len(right) :]),
+    )
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def span_in_sentence(sentence: Row, start_char: int, end_char: int, text: str) -> tuple[int, int]:
+    """Where `text` (at document offsets start_char:end_char) sits in the sentence's text:
+    at those offsets when they agree, else its first occurrence; (-1, -1) when absent."""
+    body = sentence["text"]
+    start = start_char - _int(sentence["start_char"])
+    end = end_char - _int(sentence["start_char"])
+    if text and 0 <= start <= end <= len(body) and body[start:end] == text:
+        return start, end
+    found = body.find(text) if text else -1
+    return (found, found + len(text)) if found >= 0 else (-1, -1)
+
+
+def quote_html(sentence: Row | None, start_char: int, end_char: int, text: str, width: int) -> str:
+    """The clause around `text` in its sentence, highlighted ("" when it cannot be placed)."""
+    if sentence is None:
+        return ""
+    start, end = span_in_sentence(sentence, start_char, end_char, text)
+    if start < 0:
+        return ""
+    return clause(sentence["text"], start, end, width).html()
 
 
 # ---------------------------------------------------------------- timeline
@@ -220,6 +375,9 @@ class Event:
     kind: str  # "date", "treaty" (a date linked to a treaty) or "signing"
     sentence_id: str
     detail: str
+    mark: str = ""  # the text highlighted in the sentence: the date, or the treaty's mention
+    start_char: int = -1  # document offsets of `mark`
+    end_char: int = -1
 
 
 def _year(value: str) -> int | None:
@@ -243,17 +401,21 @@ def date_events(dates: Iterable[Row], treaties: dict[str, Row]) -> list[Event]:
                 kind="treaty" if row["treaty_id"] else "date",
                 sentence_id=row["sentence_id"],
                 detail=treaty,
+                mark=row["text"],
+                start_char=_int(row["start_char"]),
+                end_char=_int(row["end_char"]),
             )
         )
     return events
 
 
-def signing_events(treaties: dict[str, Row], first_mention: dict[str, str]) -> list[Event]:
-    """One event per treaty with a signing year, linked to its first mention."""
+def signing_events(treaties: dict[str, Row], first_mention: dict[str, Row]) -> list[Event]:
+    """One event per treaty with a signing year, quoting its first mention."""
     events = []
     for treaty_id, row in sorted(treaties.items()):
         year = _year(row["signed"])
-        if year is None or treaty_id not in first_mention:
+        mention = first_mention.get(treaty_id)
+        if year is None or mention is None:
             continue
         events.append(
             Event(
@@ -261,8 +423,11 @@ def signing_events(treaties: dict[str, Row], first_mention: dict[str, str]) -> l
                 sort_key=f"{row['signed']}|{treaty_id}",
                 label=f"{row['name']} signed",
                 kind="signing",
-                sentence_id=first_mention[treaty_id],
+                sentence_id=mention["sentence_id"],
                 detail=row["signed"],
+                mark=mention["text"],
+                start_char=_int(mention["start_char"]),
+                end_char=_int(mention["end_char"]),
             )
         )
     return events
@@ -319,7 +484,7 @@ def _year_bar(
     scale = 86 / most
     linked = sum(1 for e in events if e.kind == "treaty")
     plain = len(events) - linked
-    title = f"{year}: {len(events)} date(s), {linked} linked to a treaty"
+    title = f"{year}: {counted(len(events), 'date')}, {linked} linked to a treaty"
     shapes = []
     y = float(base)
     for count, css in ((plain, "date"), (linked, "treaty")):
@@ -365,27 +530,43 @@ def _timeline_legend(right: int, y: int) -> str:
     return "".join(parts)
 
 
-def events_list(events: list[Event], links: Links, limit: int, show_doc: bool = False) -> str:
+def events_list(
+    events: list[Event],
+    links: Links,
+    limit: int,
+    show_doc: bool = False,
+    width: int = CLAUSE_CHARS,
+) -> str:
+    """The first `limit` events in date order, each quoting its clause (`width` characters
+    of context each side of the date) linked to its sentence."""
     if not events:
         return ""
     ordered = sorted(events, key=lambda e: (e.sort_key, e.kind))
-    items = []
-    for event in ordered[:limit]:
-        doc = ""
-        if show_doc and event.sentence_id in links.sentences:
-            doc = f" · {_doc_link(links.sentences[event.sentence_id]['doc_id'])}"
-        detail = f' <span class="tag tag-{event.kind}">{escape(event.detail)}</span>'
-        items.append(
-            f'<li class="ev ev-{event.kind}-item"><span class="year">{event.year}</span> '
-            f"{links.sentence(event.sentence_id, event.label)}"
-            f"{detail if event.detail else ''}{doc}</li>"
+    items = "".join(_event_item(event, links, show_doc, width) for event in ordered[:limit])
+    return f'<ol class="events">{items}</ol>{_more(len(ordered) - limit, "event")}'
+
+
+def _event_item(event: Event, links: Links, show_doc: bool, width: int) -> str:
+    """Year, then the clause with the date highlighted (a signing: "X signed", its date and
+    the clause naming the treaty), the treaty a date belongs to, and the document."""
+    sentence = links.sentences.get(event.sentence_id)
+    quote = quote_html(sentence, event.start_char, event.end_char, event.mark, width)
+    tag = f' <span class="tag tag-{event.kind}">{escape(event.detail)}</span>'
+    parts = [f'<span class="year">{event.year}</span> ']
+    if event.kind == "signing":
+        parts.append(f'<b class="signed">{escape(event.label)}</b>{tag}')
+        if quote:
+            parts.append(" " + links.wrap(event.sentence_id, quote, _where(sentence), "clause"))
+    else:
+        parts.append(
+            links.wrap(event.sentence_id, quote, _where(sentence), "clause")
+            if quote
+            else links.sentence(event.sentence_id, event.label)
         )
-    more = _more(len(ordered) - limit, "event")
-    return f'<ol class="events">{"".join(items)}</ol>{more}'
-
-
-def _more(count: int, noun: str) -> str:
-    return f'<p class="muted">… and {count} more {noun}(s).</p>' if count > 0 else ""
+        parts.append(tag if event.detail else "")
+    if show_doc and sentence is not None:
+        parts.append(f" · {_doc_link(sentence['doc_id'])}")
+    return f'<li class="ev ev-{event.kind}-item">{"".join(parts)}</li>'
 
 
 # ---------------------------------------------------------------- treaties
@@ -544,7 +725,7 @@ def _recommendation_item(row: Row, links: Links, show_doc: bool, snippet: int | 
     where = _where(links.sentences.get(sentence_id))
     return (
         f'<li><span class="modality">{escape(row["modality"])}</span> '
-        f"{escape(_short(row['text'], snippet) if snippet else row['text'])}"
+        f"{escape(shorten(row['text'], snippet) if snippet else row['text'])}"
         f'<div class="meta">{escape(row["proposer"]) or "<i>unknown</i>"}{addressee}'
         f"{doc} · {links.sentence(sentence_id, 'sentence', where)}"
         f"</div></li>"
@@ -597,7 +778,7 @@ class EntityStats:
 
 
 def _entity_title(name: str, kind: str, count: int) -> str:
-    return f"{name} ({kind or '?'}): {count} mention(s)"
+    return f"{name} ({kind or '?'}): {counted(count, 'mention')}"
 
 
 def _entity(entities: dict[str, Row], entity_id: str) -> tuple[str, str]:
@@ -626,7 +807,7 @@ def entity_bars_svg(
         body = (
             f"<title>{escape(_entity_title(name, kind, count))}</title>"
             f'<text class="bar-label" x="{label_w - 6}" y="{y + 14}" text-anchor="end">'
-            f"{escape(_short(name, LABEL_CHARS))}</text>"
+            f"{escape(shorten(name, LABEL_CHARS))}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{max(1.0, count * scale):.1f}" height="14" '
             f'fill="{TYPE_COLORS.get(kind, OTHER_COLOR)}"/>'
             f'<text class="bar-value" x="{label_w + count * scale + 4:.1f}" y="{y + 14}">'
@@ -687,7 +868,8 @@ def cooccurrence_svg(
     ]
     heaviest = edges[0][2]
     for a, b, weight, sentence_id in edges:
-        title = f"{_entity(entities, a)[0]} — {_entity(entities, b)[0]}: {weight} sentence(s)"
+        pair = f"{_entity(entities, a)[0]} — {_entity(entities, b)[0]}"
+        title = f"{pair}: {counted(weight, 'sentence')}"
         parts.append(
             _edge(
                 position[a],
@@ -760,7 +942,7 @@ def _node(
         f'<text class="node-label" x="{lx:.1f}" y="{ly:.1f}" dy="0.35em" '
         f'text-anchor="{"end" if left else "start"}" '
         f'transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})">'
-        f"{escape(_short(name, NODE_LABEL_CHARS))}</text>"
+        f"{escape(shorten(name, NODE_LABEL_CHARS))}</text>"
     )
     return _linked(body, links.href(stats.first_sentence[entity_id]))
 
@@ -824,13 +1006,13 @@ class Index:
     treaty_mentions: dict[str, list[Row]]
     recommendations: dict[str, list[Row]]
     sentence_counts: Counter[str]
-    first_treaty_mention: dict[str, str]
+    first_treaty_mention: dict[str, Row]
 
     @classmethod
     def of(cls, corpus: Corpus) -> Index:
-        first: dict[str, str] = {}
+        first: dict[str, Row] = {}
         for row in corpus.treaty_mentions:
-            first.setdefault(row["treaty_id"], row["sentence_id"])
+            first.setdefault(row["treaty_id"], row)
         return cls(
             corpus=corpus,
             known={row["doc_id"] for row in corpus.documents},
@@ -844,9 +1026,9 @@ class Index:
 
     def doc_events(self, doc_id: str) -> list[Event]:
         corpus = self.corpus
-        first: dict[str, str] = {}
+        first: dict[str, Row] = {}
         for row in self.treaty_mentions.get(doc_id, []):
-            first.setdefault(row["treaty_id"], row["sentence_id"])
+            first.setdefault(row["treaty_id"], row)
         treaties = {t: corpus.treaties[t] for t in first if t in corpus.treaties}
         return date_events(self.dates.get(doc_id, []), corpus.treaties) + signing_events(
             treaties, first
@@ -879,7 +1061,10 @@ def document_html(document: Row, index: Index, links: Links, caps: DocCaps = FUL
     body = "".join(
         [
             _document_meta(document, index),
-            _sub("Timeline", timeline + events_list(events, links, caps.events)),
+            _sub(
+                "Timeline",
+                timeline + events_list(events, links, caps.events, width=caps.clause),
+            ),
             _sub("Treaties", treaties_table(uses, links, index.known, caps.mention_links)),
             _sub(
                 "Recommendations",
@@ -923,7 +1108,13 @@ def _document_summary(document: Row, events: int, treaties: int, recommendations
         for part in (document["authors"], document["publisher"], document["published"])
         if part
     )
-    counts = f"{events} dated · {treaties} treaty mentions · {recommendations} recommendations"
+    counts = " · ".join(
+        (
+            counted(events, "dated event"),
+            counted(treaties, "treaty mention"),
+            counted(recommendations, "recommendation"),
+        )
+    )
     stale = ' <span class="tag tag-stale">stale</span>' if document["status"] == "stale" else ""
     return (
         f'<span class="doc-title">{escape(document["title"] or document["doc_id"])}</span>{stale}'
@@ -943,6 +1134,276 @@ def _document_meta(document: Row, index: Index) -> str:
     parts.append(f"{escape(document['words'] or '0')} words")
     parts.append(f"{index.sentence_counts.get(document['doc_id'], 0)} sentences")
     return f'<p class="meta">{" · ".join(parts)}</p>'
+
+
+# ---------------------------------------------------------------- entity table
+
+
+def entity_table(
+    entities: dict[str, Row],
+    first_sentence: dict[str, str],
+    links: Links,
+    known: set[str],
+    limit: int = ENTITY_ROWS,
+) -> str:
+    """Every entity (the `limit` most mentioned) with its type, aliases, Wikidata id, ISO
+    code, mention and document counts; the name links to its first mention."""
+    if not entities:
+        return '<p class="empty">No entities.</p>'
+    ranked = sorted(
+        entities.values(),
+        key=lambda row: (-_int(row["mentions"]), row["name"].casefold(), row["entity_id"]),
+    )
+    columns = (
+        ("Entity", "text"),
+        ("Type", "text"),
+        ("Aliases", "text"),
+        ("Wikidata", "text"),
+        ("ISO alpha-3", "text"),
+        ("Mentions", "number"),
+        ("Documents", "number"),
+    )
+    head = "".join(_sort_head(label, kind, label == "Mentions") for label, kind in columns)
+    rows = "".join(_entity_row(row, first_sentence, links, known) for row in ranked[:limit])
+    intro = (
+        f'<p class="muted">{counted(len(ranked), "entity", "entities")}, most mentioned first; '
+        "select a column heading to sort by it.</p>"
+    )
+    table = (
+        f'<table class="data sortable"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+    more = _more(len(ranked) - limit, "entity", "entities", where=" (all are in entities.csv)")
+    return intro + table + more
+
+
+def _sort_head(label: str, kind: str, descending: bool = False) -> str:
+    state = ' aria-sort="descending"' if descending else ""
+    return (
+        f'<th data-type="{kind}"{state}><button type="button" class="sort">'
+        f"{escape(label)}</button></th>"
+    )
+
+
+def _entity_row(row: Row, first_sentence: dict[str, str], links: Links, known: set[str]) -> str:
+    name = row["name"] or row["entity_id"]
+    first = first_sentence.get(row["entity_id"])
+    label = links.sentence(first, name, "first mention") if first else escape(name)
+    documents = _split(row["documents"])
+    mentions = _int(row["mentions"])
+    return (
+        f"<tr><td>{label}</td><td>{escape(row['type'])}</td>"
+        f"<td>{_aliases(row['aliases'])}</td><td>{_wikidata(row['wikidata_id'])}</td>"
+        f"<td>{escape(row['iso3'])}</td>"
+        f'<td class="num" data-sort="{mentions}">{mentions:,}</td>'
+        f'<td class="num" data-sort="{len(documents)}">{len(documents):,} '
+        f'<span class="links">{_doc_links(documents, known, 3)}</span></td></tr>'
+    )
+
+
+def _aliases(cell: str, limit: int = ALIASES_SHOWN) -> str:
+    """The first `limit` aliases, then "and 1 more alias" / "and 3 more aliases"."""
+    aliases = _split(cell)
+    shown = escape(", ".join(aliases[:limit]))
+    rest = len(aliases) - limit
+    if rest <= 0:
+        return shown
+    return f'{shown} <span class="muted">and {rest:,} more {noun(rest, "alias", "aliases")}</span>'
+
+
+def _wikidata(qid: str) -> str:
+    if QID.fullmatch(qid):
+        return f'<a href="{WIKIDATA}{qid}" rel="noopener">{qid}</a>'
+    return escape(qid)
+
+
+# ---------------------------------------------------------------- citations
+
+
+def citations_html(
+    citations: list[Row],
+    documents: dict[str, Row],
+    links: Links,
+    manifest: dict[str, Any] | None,
+    limit: int = CITATION_ROWS,
+) -> str:
+    """Each reference: the cited work (linked when it is a published document), the citing
+    document and the citing sentence with the reference highlighted."""
+    if not citations:
+        return '<p class="empty">No citations.</p>'
+    missing = {entry["doc_id"] for entry in _entries(manifest, "missing")}
+    failed = {entry["doc_id"] for entry in _entries(manifest, "failed")}
+    rows = "".join(
+        _citation_row(row, documents, links, missing, failed) for row in citations[:limit]
+    )
+    status = Counter(_citation_status(row, documents) for row in citations)
+    kinds = (
+        ("published", "of documents in the dataset"),
+        ("absent", "of registered sources not in the dataset"),
+        ("unregistered", "of works that are not registered sources"),
+    )
+    parts = ", ".join(f"{status[k]:,} {what}" for k, what in kinds if status[k])
+    intro = f'<p class="muted">{counted(len(citations), "citation")}: {parts}.</p>'
+    head = "<tr><th>Cited work</th><th>Cited by</th><th>Citing sentence</th></tr>"
+    table = f'<table class="data"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+    return intro + table + _more(len(citations) - limit, "citation")
+
+
+def _citation_status(row: Row, documents: dict[str, Row]) -> str:
+    cited = row["cited_doc_id"]
+    if not cited:
+        return "unregistered"
+    return "published" if cited in documents else "absent"
+
+
+def _citation_row(
+    row: Row, documents: dict[str, Row], links: Links, missing: set[str], failed: set[str]
+) -> str:
+    cited = row["cited_doc_id"]
+    work = f"<cite>{escape(row['cited_title'] or cited)}</cite>"
+    status = _citation_status(row, documents)
+    if status == "published":
+        title = documents[cited]["title"] or cited
+        where = f'in the dataset: <a href="#{escape(_doc_anchor(cited))}">{escape(title)}</a>'
+    elif status == "absent":
+        why = (
+            ' (<a href="#gaps">missing</a>)'
+            if cited in missing
+            else (' (<a href="#gaps">failed</a>)' if cited in failed else "")
+        )
+        where = f"<code>{escape(cited)}</code> · not in the dataset{why}"
+    else:
+        where = "not a registered source"
+    sentence = links.sentences.get(row["sentence_id"])
+    quote = quote_html(
+        sentence,
+        _int(row["start_char"]),
+        _int(row["end_char"]),
+        row["text"],
+        CITATION_CLAUSE_CHARS,
+    )
+    said = (
+        links.wrap(row["sentence_id"], quote, _where(sentence), "clause")
+        if quote
+        else links.sentence(row["sentence_id"], row["text"])
+    )
+    return (
+        f'<tr><td>{work}<div class="meta">{where}</div></td>'
+        f"<td>{_doc_link(row['citing_doc_id'])}</td><td>{said}</td></tr>"
+    )
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _entries(manifest: dict[str, Any] | None, key: str) -> list[dict[str, str]]:
+    """The well-formed entries (objects with a doc_id) of one manifest list, as text."""
+    value = manifest.get(key) if manifest else None
+    if not isinstance(value, list):
+        return []
+    return [
+        {name: str(item) for name, item in entry.items()}
+        for entry in value
+        if isinstance(entry, dict) and entry.get("doc_id")
+    ]
+
+
+def gaps_html(manifest: dict[str, Any] | None, known: set[str], limit: int = GAP_ITEMS) -> str:
+    """A notice of the missing, failed and stale sources of the run ("" when there are none)."""
+    missing = _entries(manifest, "missing")
+    failed = _entries(manifest, "failed")
+    stale = _entries(manifest, "stale")
+    if not (missing or failed or stale):
+        return ""
+    parts = ["<p><b>This release is incomplete.</b></p>"]
+    if missing:
+        head = (
+            f"{counted(len(missing), 'registered source')} "
+            f"{'is' if len(missing) == 1 else 'are'} missing, so not in this dataset:"
+        )
+        items = [_missing_item(entry) for entry in missing[:limit]]
+        parts.append(_gap_list(head, items, len(missing) - limit, "missing source"))
+    if failed:
+        head = (
+            f"{counted(len(failed), 'source')} failed to process, so "
+            f"{'is' if len(failed) == 1 else 'are'} not in this dataset:"
+        )
+        items = [
+            f"<code>{escape(e['doc_id'])}</code> ({escape(e.get('path', ''))}): "
+            f"{escape(e.get('error', ''))}"
+            for e in failed[:limit]
+        ]
+        parts.append(_gap_list(head, items, len(failed) - limit, "failed source"))
+    if stale:
+        head = (
+            f"{counted(len(stale), 'document')} {'is' if len(stale) == 1 else 'are'} stale: "
+            "this run could not process "
+            f"{'it' if len(stale) == 1 else 'them'}, so the previous extraction is shown:"
+        )
+        items = [
+            f"{_doc_link(e['doc_id']) if e['doc_id'] in known else escape(e['doc_id'])}: "
+            f"{escape(e.get('reason', ''))}"
+            for e in stale[:limit]
+        ]
+        parts.append(_gap_list(head, items, len(stale) - limit, "stale document"))
+    return f'<div class="notice" id="gaps" role="note">{"".join(parts)}</div>'
+
+
+def _missing_item(entry: dict[str, str]) -> str:
+    title = f" <cite>{escape(entry['title'])}</cite>" if entry.get("title") else ""
+    url = entry.get("url", "")
+    source = (
+        f' · <a href="{escape(url)}" rel="noopener">source</a>'
+        if url.startswith(("https://", "http://"))
+        else ""
+    )
+    reason = f": {escape(entry['reason'])}" if entry.get("reason") else ""
+    return f"<code>{escape(entry['doc_id'])}</code>{title}{reason}{source}"
+
+
+def _gap_list(head: str, items: list[str], more: int, singular: str) -> str:
+    rows = "".join(f"<li>{item}</li>" for item in items)
+    return f"<p>{escape(head)}</p><ul>{rows}</ul>{_more(more, singular)}"
+
+
+def provenance_html(manifest: dict[str, Any] | None) -> str:
+    """The versions the dataset was made with, from manifest.json."""
+    if manifest is None:
+        return (
+            '<p class="empty">No readable manifest.json in this folder: the versions this '
+            "dataset was made with are not known.</p>"
+        )
+    model = manifest.get("model") if isinstance(manifest.get("model"), dict) else {}
+    name = " ".join(str(model[k]) for k in ("name", "version") if model.get(k))
+    spacy = f" (spaCy {model['spacy']})" if model.get("spacy") else ""
+    bases = manifest.get("knowledge_bases")
+    kb = (
+        " · ".join(
+            f"{escape(str(base))} <code>{escape(str(version))}</code>"
+            for base, version in sorted(bases.items())
+        )
+        if isinstance(bases, dict) and bases
+        else ""
+    )
+    rows = (
+        ("briefdata version", escape(_text(manifest.get("briefdata_version")))),
+        ("code version", _code(manifest.get("code_version"))),
+        ("model", escape(name + spacy) if name else ""),
+        ("knowledge bases", kb),
+        ("release key", _code(manifest.get("release_key"))),
+    )
+    items = "".join(
+        f"<dt>{label}</dt><dd>{value or '<i>not recorded</i>'}</dd>" for label, value in rows
+    )
+    return f'<dl class="provenance">{items}</dl>'
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _code(value: Any) -> str:
+    text = _text(value)
+    return f"<code>{escape(text)}</code>" if text else ""
 
 
 # ---------------------------------------------------------------- corpus
@@ -984,7 +1445,9 @@ def corpus_html(index: Index, links: Links) -> str:
         key_events(events, CORPUS_EVENTS), links, CORPUS_EVENTS, show_doc=True
     )
     if len(events) > CORPUS_EVENTS:
-        timeline += _more(len(events) - CORPUS_EVENTS, "event (see the documents)")
+        timeline += _more(
+            len(events) - CORPUS_EVENTS, "event", where=", listed under each document"
+        )
     recommendations = topic_matrix(corpus.recommendations) + recommendations_html(
         corpus.recommendations,
         links,
@@ -994,14 +1457,21 @@ def corpus_html(index: Index, links: Links) -> str:
         snippet=SNIPPET_CHARS,
     )
     uses = treaty_uses(corpus.treaties, corpus.treaty_mentions)
+    table = entity_table(corpus.entities, stats.first_sentence, links, index.known)
+    documents = {row["doc_id"]: row for row in corpus.documents}
+    citations = citations_html(corpus.citations, documents, links, corpus.manifest)
     return "".join(
         [
+            gaps_html(corpus.manifest, index.known),
             _section("overview", "Overview", overview_html(corpus, len(events))),
             _section("timeline", "Timeline", timeline),
             _section("treaties", "Treaties", treaties_table(uses, links, index.known)),
             _section("recommendations", "Recommendations by topic", recommendations),
             _section("entities", "Most mentioned entities", bars),
             _section("network", "Entities mentioned together", graph),
+            _section("entity-table", "Entities", table),
+            _section("citations", "Citations", citations),
+            _section("provenance", "Provenance", provenance_html(corpus.manifest)),
         ]
     )
 
@@ -1078,6 +1548,20 @@ ol.sentences li:target{background:#fff8c5;border-left-color:#d4a72c}
 .controls input{flex:1;padding:.35em .6em;border:1px solid var(--line);border-radius:6px}
 .controls button{padding:.35em .8em;border:1px solid var(--line);border-radius:6px;
 background:var(--bg);cursor:pointer}
+mark{background:#fff1a8;color:inherit;padding:0 .1em;border-radius:2px}
+a.clause{color:inherit;text-decoration:none}a.clause:hover{text-decoration:underline}
+.signed{font-weight:600}
+.notice{border:1px solid #d4a72c;background:#fff8c5;border-radius:8px;padding:.4em 1em;
+margin:1em 0}
+.notice p{margin:.4em 0}.notice ul{margin:.2em 0 .6em;padding-left:1.4em}
+td.num{font-variant-numeric:tabular-nums}
+th button.sort{font:inherit;font-weight:600;border:0;background:none;padding:0;
+cursor:pointer;color:inherit}
+th[aria-sort=ascending] button.sort::after{content:" ▲"}
+th[aria-sort=descending] button.sort::after{content:" ▼"}
+dl.provenance{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
+dl.provenance dt{color:var(--muted)}dl.provenance dd{margin:0;overflow-wrap:anywhere}
+cite{font-style:italic}
 footer{color:var(--muted);font-size:.85em;margin-top:3em}
 """
 
@@ -1119,6 +1603,38 @@ JS = """
       });
     });
   }
+  function sortValue(row, column, numeric) {
+    var cell = row.cells[column];
+    var value = cell.getAttribute("data-sort");
+    if (value === null) { value = cell.textContent.trim(); }
+    return numeric ? Number(value) : value.toLowerCase();
+  }
+  function sortTable(table, column) {
+    var head = table.tHead.rows[0].cells[column];
+    var numeric = head.getAttribute("data-type") === "number";
+    var current = head.getAttribute("aria-sort");
+    var descending = current ? current === "ascending" : numeric;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = sortValue(a, column, numeric), y = sortValue(b, column, numeric);
+      var order = numeric ? x - y : x.localeCompare(y);
+      return descending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      th.removeAttribute("aria-sort");
+    });
+    head.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+      var button = th.querySelector("button.sort");
+      if (button) {
+        button.addEventListener("click", function () { sortTable(table, column); });
+      }
+    });
+  });
   function setAll(open) { docs.forEach(function (d) { d.open = open; }); }
   var expand = document.getElementById("expand-all");
   var collapse = document.getElementById("collapse-all");
@@ -1138,6 +1654,9 @@ NAV = (
     ("recommendations", "Recommendations"),
     ("entities", "Entities"),
     ("network", "Network"),
+    ("entity-table", "Entity table"),
+    ("citations", "Citations"),
+    ("provenance", "Provenance"),
     ("documents", "Documents"),
 )
 
