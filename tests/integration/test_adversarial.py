@@ -311,3 +311,29 @@ def test_sigterm_stops_the_run_and_every_child_process(tmp_path):
     assert alive == [], [p.cmdline() for p in alive]
     assert not (tmp_path / "out").exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".staging")] == []
+
+
+def test_a_read_only_output_is_one_clear_error_and_the_release_stays(project, monkeypatch):
+    import errno
+
+    import pipeline.publish
+
+    assert run("run", "-q").exit_code == 2
+    before = snapshot(project / "data" / "processed")
+
+    def read_only(folder, *args, **kwargs):
+        folder.mkdir(parents=True, exist_ok=True)
+        raise OSError(errno.EROFS, "Read-only file system", str(folder))
+
+    monkeypatch.setattr(pipeline.publish, "write_release", read_only)
+    result = run("run", "--no-cache")
+    assert result.exit_code == 1
+    assert "could not write the release next to data/processed (Read-only file system)" in (
+        result.output
+    )
+    assert snapshot(project / "data" / "processed") == before
+    assert sorted(p.name for p in (project / "data").iterdir()) == [
+        "processed",
+        "raw",
+        "sources.yaml",
+    ]
