@@ -40,23 +40,21 @@ This module imports pandas lazily: `import pipeline` stays fast.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 LIST_SEPARATOR = "; "
 DEFAULT_FOLDER = "data/processed"
 
 
-@cache
 def _schema(table: str) -> dict[str, Any]:
-    return json.loads((SCHEMA_DIR / f"{table}.schema.json").read_text(encoding="utf-8"))
+    from pipeline.tableschema import load_schema
+
+    return load_schema(table)
 
 
 def pandas_dtype(field_spec: dict[str, Any]) -> str:

@@ -40,8 +40,37 @@ DOC_COLUMN = {"citations": "citing_doc_id"}
 
 
 @cache
+def shared_fields() -> dict[str, dict[str, Any]]:
+    """The fields several tables share (`schemas/fields.json`), declared once."""
+    return json.loads((SCHEMA_DIR / "fields.json").read_text(encoding="utf-8"))["fields"]
+
+
+@cache
 def load_schema(table: str) -> dict[str, Any]:
-    return json.loads((SCHEMA_DIR / f"{table}.schema.json").read_text(encoding="utf-8"))
+    """A table's Table Schema, its shared fields resolved."""
+    schema = json.loads((SCHEMA_DIR / f"{table}.schema.json").read_text(encoding="utf-8"))
+    return {**schema, "fields": [_resolved(field) for field in schema["fields"]]}
+
+
+def _resolved(field: dict[str, Any]) -> dict[str, Any]:
+    """A field as written, or the shared field it `use`s with its overrides applied."""
+    if "use" not in field:
+        return field
+    base = shared_fields()[field["use"]]
+    overrides = {k: v for k, v in field.items() if k not in ("use", "constraints")}
+    constraints = {**base.get("constraints", {}), **field.get("constraints", {})}
+    merged = {**base, **overrides}
+    if constraints:
+        merged["constraints"] = constraints
+    return merged
+
+
+def enum(table: str, column: str) -> tuple[str, ...]:
+    """The allowed values of a column (its schema's `enum` constraint)."""
+    for spec in load_schema(table)["fields"]:
+        if spec["name"] == column:
+            return tuple(spec["constraints"]["enum"])
+    raise KeyError(f"{table}.{column}")
 
 
 def columns(table: str) -> list[str]:
@@ -130,7 +159,7 @@ def validate_package(folder: Path) -> ValidationReport:
 def _pandera_schema(table: str):
     from pandera.io.pandas_io import from_frictionless_schema
 
-    schema = from_frictionless_schema(str(SCHEMA_DIR / f"{table}.schema.json"))
+    schema = from_frictionless_schema(load_schema(table))
     # Optional integers (pages) need pandas' nullable integer type.
     return schema.update_columns({column: {"dtype": "Int64"} for column in integer_columns(table)})
 

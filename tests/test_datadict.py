@@ -39,3 +39,21 @@ def test_enums_patterns_and_lists() -> None:
     assert "\\<doc_id>" in text and "<doc_id>:" not in text.replace("\\<doc_id>", "")
     fields = {f["name"]: f for f in load_schema("treaties")["fields"]}
     assert is_list_field(fields["parties"]) and not is_list_field(fields["name"])
+
+
+def test_shared_fields_are_declared_once_and_used() -> None:
+    """Every field of fields.json is used by a table, and no table re-declares one."""
+    import json
+
+    from pipeline.tableschema import SCHEMA_DIR, shared_fields
+
+    used: set[str] = set()
+    for table in TABLES:
+        raw = json.loads((SCHEMA_DIR / f"{table}.schema.json").read_text(encoding="utf-8"))
+        for field in raw["fields"]:
+            if "use" in field:
+                used.add(field["use"])
+            elif field["name"] in shared_fields():
+                shared = shared_fields()[field["name"]]
+                assert field != shared, f"{table}.{field['name']} re-declares a shared field"
+    assert used == set(shared_fields()), set(shared_fields()) - used
