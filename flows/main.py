@@ -18,8 +18,8 @@ from prefect.states import Completed, Failed, State
 from flows.extract import extract
 from flows.ingest import ingest
 from flows.publish import publish_release
+from flows.runners import task_runner
 from pipeline.errors import BriefdataError
-from pipeline.orchestrate import task_runner
 from pipeline.publish import publish_lock
 from pipeline.run.fingerprint import fingerprint
 from pipeline.run.options import RunOptions, Settings

@@ -14,16 +14,14 @@ from typing import Any
 
 from pipeline.tableschema import TABLES, load_schema
 
-LIST_MARKERS = ("joined with '; '", "'; '-joined")
 REGENERATE = "python -m pipeline.datadict > docs/data-dictionary.md"
 
 Field = dict[str, Any]
 
 
 def is_list_field(field: Field) -> bool:
-    """True for string cells holding several values joined with '; '."""
-    description = field.get("description", "")
-    return field.get("type") == "string" and any(m in description for m in LIST_MARKERS)
+    """True for string cells holding several values (the schema's `listSeparator`)."""
+    return field.get("type") == "string" and "listSeparator" in field
 
 
 def foreign_keys(table: str) -> list[tuple[str, str, str]]:

@@ -27,20 +27,16 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import BriefdataError
+from pipeline.tableschema import columns
 
 FUZZY_THRESHOLD = 85.0
 LIST_SEP = "; "
 
-# Minimum columns the scorer reads; a table missing from the folder is empty.
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "documents": ("doc_id",),
-    "entities": ("entity_id", "name", "type", "aliases", "documents"),
-    "mentions": ("mention_id", "entity_id", "doc_id", "text"),
-    "dates": ("date_id", "doc_id", "text", "value", "kind"),
-    "treaties": ("treaty_id", "name", "aliases", "kind", "parties", "signed", "documents"),
-    "treaty_mentions": ("treaty_id", "doc_id", "text"),
-    "recommendations": ("recommendation_id", "doc_id", "text", "proposer"),
-}
+# The tables the scorer reads (with their schema's columns); one missing is empty.
+SCORED_TABLES = (
+    "documents", "entities", "mentions", "dates", "treaties", "treaty_mentions",
+    "recommendations",
+)  # fmt: skip
 
 _PUNCT_FOLD = str.maketrans(
     {
@@ -302,9 +298,9 @@ def load_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
         csv.stem: pd.read_csv(csv, dtype=str, keep_default_na=False)
         for csv in sorted(data_dir.glob("*.csv"))
     }
-    for name, columns in TABLE_COLUMNS.items():
-        frame = tables.get(name, pd.DataFrame(columns=list(columns), dtype=str))
-        for column in columns:
+    for name in SCORED_TABLES:
+        frame = tables.get(name, pd.DataFrame(columns=columns(name), dtype=str))
+        for column in columns(name):
             if column not in frame.columns:
                 frame = frame.assign(**{column: ""})
         tables[name] = frame
@@ -313,10 +309,7 @@ def load_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 def empty_tables() -> dict[str, pd.DataFrame]:
     """Tables with the minimum columns and no rows (a document the run missed)."""
-    return {
-        name: pd.DataFrame(columns=list(columns), dtype=str)
-        for name, columns in TABLE_COLUMNS.items()
-    }
+    return {name: pd.DataFrame(columns=columns(name), dtype=str) for name in SCORED_TABLES}
 
 
 # ---------------------------------------------------------------- matching

@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pipeline.record import DocumentRecord
+
 LIST_SEPARATOR = "; "
 DEFAULT_FOLDER = "data/processed"
 
@@ -144,6 +146,17 @@ class Dataset:
                 raise KeyError(f"no text for document {doc_id!r} ({path} is missing)")
             self._texts[doc_id] = path.read_text(encoding="utf-8")
         return self._texts[doc_id]
+
+    def record(self, doc_id: str) -> DocumentRecord:
+        """One document's typed record: its rows (lists as lists), its entities' and
+        treaties' facts, and its text, as the pipeline built it."""
+        from pipeline.stale import record_from_tables
+        from pipeline.tableschema import read_table
+
+        raw = {name: read_table(self.folder / f"{name}.csv") for name in self.table_names()}
+        if doc_id not in set(raw["documents"]["doc_id"]):
+            raise KeyError(f"no document {doc_id!r} in {self.folder}")
+        return record_from_tables(doc_id, raw, self.text(doc_id))
 
     def explode(self, table: str, column: str, dropna: bool = False) -> pd.DataFrame:
         """`table` with one row per "; "-separated item of `column` (a `string` column).

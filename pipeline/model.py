@@ -107,6 +107,7 @@ class DateMention:
     granularity: str  # day, month, season, year, decade, century, "" (durations)
     range_start: str = ""  # ISO day the expression covers from
     range_end: str = ""  # ISO day it covers to
+    treaty_id: str = ""  # the agreement the sentence dates, where clear
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,8 @@ class Recommendation:
     start: int  # offsets of the recommending sentence or clause
     end: int
     text: str
-    proposer: str
-    addressee: str = ""  # "; "-joined canonical names
+    proposers: tuple[str, ...]  # canonical names; empty: the document's author
+    addressees: tuple[str, ...] = ()  # canonical names of who is to act, when the text says
     topic: str = "other"
     modality: str = "should"
 

@@ -3,39 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from typing import Any
 
 import flows  # noqa: F401 - sets Prefect's environment defaults before Prefect is imported
 from pipeline.errors import BriefdataError
-from pipeline.run.options import RUNNERS
 
 DEFAULT_CRON = "0 6 * * *"
-
-
-def task_runner(runner: str, address: str | None, workers: int | None = None) -> Any:
-    """The task runner for the extraction step.
-
-    default: None, Prefect's threads, which hand the work to a pool of worker
-    processes (see `pipeline.workers`); dask: a Dask cluster at `address`, or
-    a local one with a worker process per core.
-    """
-    if runner not in RUNNERS:
-        raise BriefdataError(f"unknown runner {runner!r} (choose {' or '.join(RUNNERS)})")
-    if runner == "default":
-        return None
-    from prefect_dask import DaskTaskRunner
-
-    if address:
-        return DaskTaskRunner(address=address)
-    return DaskTaskRunner(
-        cluster_class="distributed.LocalCluster",
-        cluster_kwargs={
-            "n_workers": workers or os.cpu_count() or 1,
-            "threads_per_worker": 1,
-            "processes": True,
-        },
-    )
 
 
 class RunFailed(BriefdataError):
@@ -50,6 +23,7 @@ def run_flow(**parameters: Any) -> dict[str, Any]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.main import briefdata
+    from flows.runners import task_runner
 
     task_runner(parameters.get("runner", "default"), None)  # fail fast, before Prefect starts
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

@@ -120,12 +120,8 @@ def _iso(value: Any) -> str:
 
 def run_extractors(
     meta: DocumentMeta, text: str, sentences: list[SentenceContext]
-) -> tuple[DocumentExtraction, dict[int, str]]:
-    """Every extractor over one segmented document.
-
-    Returns the extraction and the links from date rows (by index) to the
-    treaties their sentences are about.
-    """
+) -> DocumentExtraction:
+    """Every extractor over one segmented document."""
     from pipeline.extract.citations import extract_citations
     from pipeline.extract.dates import extract_dates
     from pipeline.extract.entities import extract_entities
@@ -147,4 +143,4 @@ def run_extractors(
         recommendations=extract_recommendations(sentences, meta, entities),
         citations=extract_citations(sentences, meta),
     )
-    return extraction, link_dates_to_treaties(dates, treaties)
+    return replace(extraction, dates=link_dates_to_treaties(dates, treaties))

@@ -1,8 +1,9 @@
-"""Keep a document's last good extraction when it fails now.
+"""Document records rebuilt from a published release.
 
-The previous release holds everything needed: the document's rows in each
-table and its text. They are turned back into a record, marked stale, and go
-into the new release unchanged.
+When a document fails in this run, its last good extraction is kept: the previous
+release holds everything its record needs (its rows in each table, its entities'
+and treaties' facts, its text). The same rebuilding gives analysts a document's
+typed record from a published dataset (`pipeline.load(...).record(doc_id)`).
 """
 
 from __future__ import annotations
@@ -12,69 +13,69 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.tableschema import DOC_COLUMN, TABLES, read_table
+from pipeline.record import DOCUMENT_TABLES, DocumentRecord, EntityFacts, TreatyFacts, split_list
+from pipeline.tableschema import DOC_COLUMN, TABLES, integer_columns, list_columns, read_table
 
-PER_DOCUMENT = [t for t in TABLES if t not in ("entities", "treaties")]
 
-
-def stale_records(release: Path, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Records rebuilt from the published release for each doc id found there."""
+def stale_records(release: Path, doc_ids: list[str]) -> dict[str, DocumentRecord]:
+    """Records rebuilt from the published release for each doc id found there, marked stale."""
     if not doc_ids or not (release / "documents.csv").exists():
         return {}
     try:
         tables = {table: read_table(release / f"{table}.csv") for table in TABLES}
-    except (FileNotFoundError, pd.errors.ParserError):
+    except (OSError, pd.errors.ParserError):
         return {}
     published = set(tables["documents"]["doc_id"])
     records = {}
     for doc_id in sorted(set(doc_ids) & published):
         text_path = release / "text" / f"{doc_id}.txt"
         if text_path.exists():
-            records[doc_id] = _record(doc_id, tables, text_path.read_text(encoding="utf-8"))
+            record = record_from_tables(doc_id, tables, text_path.read_text(encoding="utf-8"))
+            record.document["status"] = "stale"
+            records[doc_id] = record
     return records
 
 
-def _record(doc_id: str, tables: dict[str, pd.DataFrame], text: str) -> dict[str, Any]:
-    record: dict[str, Any] = {"text": text, "warnings": [], "page_stats": []}
-    for table in PER_DOCUMENT:
+def record_from_tables(doc_id: str, tables: dict[str, pd.DataFrame], text: str) -> DocumentRecord:
+    """One document's record from the published tables (all cells as strings)."""
+    rows = {}
+    for table in DOCUMENT_TABLES:
         frame = tables[table]
-        rows = frame[frame[DOC_COLUMN.get(table, "doc_id")] == doc_id]
-        record[table] = [_clean(row) for row in rows.to_dict("records")]
-    record["documents"][0]["status"] = "stale"
+        selected = frame[frame[DOC_COLUMN.get(table, "doc_id")] == doc_id]
+        rows[table] = [_row(table, row) for row in selected.to_dict("records")]
+    record = DocumentRecord(doc_id=doc_id, text=text, rows=rows)
     entities = tables["entities"].set_index("entity_id")
-    for mention in record["mentions"]:
-        entity = entities.loc[mention["entity_id"]]
-        mention["_entity"] = {
-            "name": entity["name"],
-            "type": entity["type"],
-            "aliases": _split(entity["aliases"]),
-            "wikidata_id": _text(entity["wikidata_id"]),
-            "iso3": _text(entity["iso3"]),
-        }
+    for key in dict.fromkeys(m["entity_id"] for m in rows["mentions"]):
+        entity = entities.loc[key]
+        record.entities[key] = EntityFacts(
+            name=entity["name"], type=entity["type"], aliases=split_list(entity["aliases"]),
+            wikidata_id=_text(entity["wikidata_id"]), iso3=_text(entity["iso3"]),
+        )  # fmt: skip
     treaties = tables["treaties"].set_index("treaty_id")
-    for mention in record["treaty_mentions"]:
-        treaty = treaties.loc[mention["treaty_id"]]
-        mention["_treaty"] = {
-            "name": treaty["name"],
-            "kind": treaty["kind"],
-            "parties": _split(treaty["parties"]),
-            "signed": _text(treaty["signed"]),
-            "amended": _split(treaty["amended"]),
-            "status": _text(treaty["status"]),
-            "aliases": _split(treaty["aliases"]),
-            "wikidata_id": _text(treaty["wikidata_id"]),
-        }
+    for key in dict.fromkeys(m["treaty_id"] for m in rows["treaty_mentions"]):
+        treaty = treaties.loc[key]
+        record.treaties[key] = TreatyFacts(
+            name=treaty["name"], kind=treaty["kind"], parties=split_list(treaty["parties"]),
+            signed=_text(treaty["signed"]), amended=split_list(treaty["amended"]),
+            status=_text(treaty["status"]), aliases=split_list(treaty["aliases"]),
+            wikidata_id=_text(treaty["wikidata_id"]),
+        )  # fmt: skip
     return record
 
 
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: _text(value) for key, value in row.items()}
+def _row(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A published row as a record's row: lists split, integers as integers."""
+    lists, integers = set(list_columns(table)), set(integer_columns(table))
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in lists:
+            out[key] = split_list(value)
+        elif key in integers:
+            out[key] = None if _text(value) == "" else int(value)
+        else:
+            out[key] = _text(value)
+    return out
 
 
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _split(value: Any) -> list[str]:
-    text = _text(value)
-    return text.split("; ") if text else []

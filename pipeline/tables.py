@@ -1,9 +1,10 @@
 """Per-document records and the corpus-level tables built from them.
 
-A document record is plain JSON (what the cache stores): the document's rows
-with document-scoped ids. `build_tables` merges records into the published
-tables: entities and treaties are merged across documents by their canonical
-keys, so ids depend only on names, never on processing order.
+`document_record` is the one place a document's rows are made (JSON-ready, with
+document-scoped ids). `build_tables` merges records into the published tables:
+entities and treaties are merged across documents by their canonical keys, so ids
+depend only on names, never on processing order. Lists stay lists until `_frame`,
+the CSV writer's input, joins them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from typing import Any
 import pandas as pd
 
 from pipeline.model import DocumentExtraction, DocumentMeta
-from pipeline.tableschema import TABLES, columns, integer_columns, primary_key
+from pipeline.record import (
+    DOCUMENT_TABLES,
+    LIST_SEPARATOR,
+    DocumentRecord,
+    EntityFacts,
+    TreatyFacts,
+)
+from pipeline.tableschema import TABLES, columns, integer_columns, list_columns, primary_key
 from pipeline.text import slugify
-
-LIST_SEPARATOR = "; "
 
 
 def entity_id(type_: str, name: str) -> str:
@@ -26,13 +32,9 @@ def entity_id(type_: str, name: str) -> str:
 
 
 def document_record(
-    extraction: DocumentExtraction,
-    *,
-    sha256: str,
-    pages: int | None,
-    treaty_links: dict[int, str],
-) -> dict[str, Any]:
-    """The rows of one document, JSON-ready, with ids in document order."""
+    extraction: DocumentExtraction, *, sha256: str, pages: int | None
+) -> DocumentRecord:
+    """The rows of one document, with ids in document order."""
     meta = extraction.meta
     doc_id = meta.doc_id
     sentence_ids = {s.index: f"{doc_id}:s{s.index + 1:05d}" for s in extraction.sentences}
@@ -40,10 +42,70 @@ def document_record(
     def ordered(items: Iterable[Any]) -> list[Any]:
         return sorted(items, key=lambda item: (item.start, item.end, getattr(item, "text", "")))
 
-    document = {
-        "doc_id": doc_id,
-        "title": meta.title or doc_id,
-        "authors": LIST_SEPARATOR.join(meta.authors),
+    def located(item: Any) -> dict[str, Any]:
+        return {
+            "doc_id": doc_id,
+            "sentence_id": sentence_ids[item.sentence_index],
+            "start_char": item.start,
+            "end_char": item.end,
+            "text": item.text,
+        }
+
+    record = DocumentRecord(doc_id=doc_id, text=extraction.text, rows={})
+    record.rows["documents"] = [_document_row(meta, extraction.text, sha256, pages)]
+    record.rows["sentences"] = [
+        {"sentence_id": sentence_ids[s.index], "doc_id": doc_id, "page": s.page,
+         "section": s.section, "kind": s.kind, "start_char": s.start, "end_char": s.end,
+         "text": s.text}
+        for s in extraction.sentences
+    ]  # fmt: skip
+    record.rows["mentions"] = []
+    for n, m in enumerate(ordered(extraction.entities), 1):
+        key = entity_id(m.type, m.name)
+        record.entities.setdefault(
+            key, EntityFacts(m.name, m.type, list(m.aliases), m.wikidata_id, m.iso3)
+        )
+        record.rows["mentions"].append(
+            {"mention_id": f"{doc_id}:m{n:05d}", "entity_id": key, **located(m), "label": m.label}
+        )
+    record.rows["dates"] = [
+        {"date_id": f"{doc_id}:d{n:05d}", **located(d), "value": d.value, "kind": d.kind,
+         "granularity": d.granularity, "start": d.range_start, "end": d.range_end,
+         "treaty_id": d.treaty_id}
+        for n, d in enumerate(ordered(extraction.dates), 1)
+    ]  # fmt: skip
+    record.rows["treaty_mentions"] = []
+    for n, t in enumerate(ordered(extraction.treaties), 1):
+        record.treaties.setdefault(
+            t.key,
+            TreatyFacts(t.name, t.kind, list(t.parties), t.signed, list(t.amended), t.status,
+                        list(t.aliases), t.wikidata_id),
+        )  # fmt: skip
+        record.rows["treaty_mentions"].append(
+            {"treaty_mention_id": f"{doc_id}:t{n:05d}", "treaty_id": t.key, **located(t)}
+        )
+    record.rows["recommendations"] = [
+        {"recommendation_id": f"{doc_id}:r{n:05d}", **located(r),
+         "proposer": r.proposers or _default_proposer(meta), "proposer_entity_id": "",
+         "addressee": list(r.addressees), "topic": r.topic, "modality": r.modality,
+         "section": extraction.sentences[r.sentence_index].section}
+        for n, r in enumerate(ordered(extraction.recommendations), 1)
+    ]  # fmt: skip
+    record.rows["citations"] = [
+        {"citation_id": f"{doc_id}:c{n:05d}", "citing_doc_id": doc_id,
+         "cited_doc_id": c.cited_doc_id, "cited_title": c.cited_title,
+         "sentence_id": sentence_ids[c.sentence_index], "start_char": c.start,
+         "end_char": c.end, "text": c.text}
+        for n, c in enumerate(ordered(extraction.citations), 1)
+    ]  # fmt: skip
+    return record
+
+
+def _document_row(meta: DocumentMeta, text: str, sha256: str, pages: int | None) -> dict:
+    return {
+        "doc_id": meta.doc_id,
+        "title": meta.title or meta.doc_id,
+        "authors": list(meta.authors),
         "publisher": meta.publisher,
         "published": meta.published,
         "source_url": meta.source_url,
@@ -51,202 +113,87 @@ def document_record(
         "media_type": meta.media_type,
         "sha256": sha256,
         "pages": pages,
-        "words": len(extraction.text.split()),
+        "words": len(text.split()),
         "status": "current",
     }
-    sentences = [
-        {
-            "sentence_id": sentence_ids[s.index],
-            "doc_id": doc_id,
-            "page": s.page,
-            "section": s.section,
-            "kind": s.kind,
-            "start_char": s.start,
-            "end_char": s.end,
-            "text": s.text,
-        }
-        for s in extraction.sentences
-    ]
-    mentions = [
-        {
-            "mention_id": f"{doc_id}:m{n:05d}",
-            "entity_id": entity_id(m.type, m.name),
-            "doc_id": doc_id,
-            "sentence_id": sentence_ids[m.sentence_index],
-            "start_char": m.start,
-            "end_char": m.end,
-            "text": m.text,
-            "label": m.label,
-            "_entity": {
-                "name": m.name,
-                "type": m.type,
-                "aliases": list(m.aliases),
-                "wikidata_id": m.wikidata_id,
-                "iso3": m.iso3,
-            },
-        }
-        for n, m in enumerate(ordered(extraction.entities), 1)
-    ]
-    date_order = sorted(
-        range(len(extraction.dates)),
-        key=lambda i: (extraction.dates[i].start, extraction.dates[i].end),
-    )
-    dates = []
-    for n, i in enumerate(date_order, 1):
-        d = extraction.dates[i]
-        dates.append(
-            {
-                "date_id": f"{doc_id}:d{n:05d}",
-                "doc_id": doc_id,
-                "sentence_id": sentence_ids[d.sentence_index],
-                "start_char": d.start,
-                "end_char": d.end,
-                "text": d.text,
-                "value": d.value,
-                "kind": d.kind,
-                "granularity": d.granularity,
-                "start": d.range_start,
-                "end": d.range_end,
-                "treaty_id": treaty_links.get(i, ""),
-            }
-        )
-    treaty_mentions = [
-        {
-            "treaty_mention_id": f"{doc_id}:t{n:05d}",
-            "treaty_id": t.key,
-            "doc_id": doc_id,
-            "sentence_id": sentence_ids[t.sentence_index],
-            "start_char": t.start,
-            "end_char": t.end,
-            "text": t.text,
-            "_treaty": {
-                "name": t.name,
-                "kind": t.kind,
-                "parties": list(t.parties),
-                "signed": t.signed,
-                "amended": list(t.amended),
-                "status": t.status,
-                "aliases": list(t.aliases),
-                "wikidata_id": t.wikidata_id,
-            },
-        }
-        for n, t in enumerate(ordered(extraction.treaties), 1)
-    ]
-    recommendations = [
-        {
-            "recommendation_id": f"{doc_id}:r{n:05d}",
-            "doc_id": doc_id,
-            "sentence_id": sentence_ids[r.sentence_index],
-            "start_char": r.start,
-            "end_char": r.end,
-            "text": r.text,
-            "proposer": r.proposer or _default_proposer(meta),
-            "proposer_entity_id": "",
-            "addressee": r.addressee,
-            "topic": r.topic,
-            "modality": r.modality,
-            "section": _section_of(extraction, r.sentence_index),
-        }
-        for n, r in enumerate(ordered(extraction.recommendations), 1)
-    ]
-    citations = [
-        {
-            "citation_id": f"{doc_id}:c{n:05d}",
-            "citing_doc_id": doc_id,
-            "cited_doc_id": c.cited_doc_id,
-            "cited_title": c.cited_title,
-            "sentence_id": sentence_ids[c.sentence_index],
-            "start_char": c.start,
-            "end_char": c.end,
-            "text": c.text,
-        }
-        for n, c in enumerate(ordered(extraction.citations), 1)
-    ]
-    return {
-        "documents": [document],
-        "sentences": sentences,
-        "mentions": mentions,
-        "dates": dates,
-        "treaty_mentions": treaty_mentions,
-        "recommendations": recommendations,
-        "citations": citations,
-    }
 
 
-def _default_proposer(meta: DocumentMeta) -> str:
+def _default_proposer(meta: DocumentMeta) -> list[str]:
     """The document's author when the extractor could not credit anyone."""
-    return LIST_SEPARATOR.join(meta.authors) or meta.publisher or "unattributed"
+    return list(meta.authors) or [meta.publisher or "unattributed"]
 
 
-def _section_of(extraction: DocumentExtraction, sentence_index: int) -> str:
-    return extraction.sentences[sentence_index].section
-
-
-def build_tables(records: Iterable[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def build_tables(records: Iterable[DocumentRecord]) -> dict[str, pd.DataFrame]:
     """Corpus tables from document records, each sorted by its id."""
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    entity_facts: dict[str, list[EntityFacts]] = defaultdict(list)
+    treaty_facts: dict[str, dict[str, TreatyFacts]] = defaultdict(dict)
     for record in records:
-        for table, table_rows in record.items():
-            if table in TABLES:
-                rows[table].extend(table_rows)
-    rows["entities"] = _merge_entities(rows["mentions"])
-    rows["treaties"] = _merge_treaties(rows["treaty_mentions"])
+        for table in DOCUMENT_TABLES:
+            rows[table].extend(record.rows[table])
+        for key, facts in record.entities.items():
+            entity_facts[key].append(facts)
+        for key, facts in record.treaties.items():
+            treaty_facts[key][record.doc_id] = facts
+    rows["entities"] = _merge_entities(rows["mentions"], entity_facts)
+    rows["treaties"] = _merge_treaties(rows["treaty_mentions"], treaty_facts)
     _link_proposers(rows["recommendations"], rows["entities"])
     return {table: _frame(table, rows[table]) for table in TABLES}
 
 
-def _merge_entities(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _merge_entities(
+    mentions: list[dict[str, Any]], facts: dict[str, list[EntityFacts]]
+) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for mention in mentions:
         grouped[mention["entity_id"]].append(mention)
     entities = []
     for key, group in grouped.items():
-        info = group[0]["_entity"]
-        aliases = {a for m in group for a in m["_entity"]["aliases"]}
-        aliases |= {m["text"] for m in group}
-        aliases.discard(info["name"])
+        known = facts[key]
+        name = known[0].name
+        aliases = {a for f in known for a in f.aliases} | {m["text"] for m in group}
+        aliases.discard(name)
         entities.append(
             {
                 "entity_id": key,
-                "name": info["name"],
-                "type": info["type"],
-                "aliases": LIST_SEPARATOR.join(sorted(aliases)),
-                "wikidata_id": _first(m["_entity"]["wikidata_id"] for m in group),
-                "iso3": _first(m["_entity"]["iso3"] for m in group),
+                "name": name,
+                "type": known[0].type,
+                "aliases": sorted(aliases),
+                "wikidata_id": _first(f.wikidata_id for f in known),
+                "iso3": _first(f.iso3 for f in known),
                 "mentions": len(group),
-                "documents": LIST_SEPARATOR.join(sorted({m["doc_id"] for m in group})),
+                "documents": sorted({m["doc_id"] for m in group}),
             }
         )
     return entities
 
 
-def _merge_treaties(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _merge_treaties(
+    mentions: list[dict[str, Any]], facts: dict[str, dict[str, TreatyFacts]]
+) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for mention in mentions:
         grouped[mention["treaty_id"]].append(mention)
     treaties = []
     for key, group in grouped.items():
-        infos = [m["_treaty"] for m in group]
-        name = infos[0]["name"]
-        aliases = {a for info in infos for a in info["aliases"]} | {m["text"] for m in group}
+        # One vote per mention: the facts of the document each mention sits in.
+        infos = [facts[key][m["doc_id"]] for m in group]
+        name = infos[0].name
+        aliases = {a for info in infos for a in info.aliases} | {m["text"] for m in group}
         aliases.discard(name)
         treaties.append(
             {
                 "treaty_id": key,
                 "name": name,
-                "aliases": LIST_SEPARATOR.join(sorted(aliases)),
-                "kind": _most_common(info["kind"] for info in infos) or "other",
-                "parties": LIST_SEPARATOR.join(
-                    _most_common_list(info["parties"] for info in infos)
-                ),
-                "signed": _most_common(info["signed"] for info in infos),
-                "amended": LIST_SEPARATOR.join(
-                    sorted({a for info in infos for a in info["amended"]})
-                ),
-                "status": _most_common(info["status"] for info in infos),
-                "wikidata_id": _first(info["wikidata_id"] for info in infos),
+                "aliases": sorted(aliases),
+                "kind": _most_common(info.kind for info in infos) or "other",
+                "parties": _most_common_list(info.parties for info in infos),
+                "signed": _most_common(info.signed for info in infos),
+                "amended": sorted({a for info in infos for a in info.amended}),
+                "status": _most_common(info.status for info in infos),
+                "wikidata_id": _first(info.wikidata_id for info in infos),
                 "mentions": len(group),
-                "documents": LIST_SEPARATOR.join(sorted({m["doc_id"] for m in group})),
+                "documents": sorted({m["doc_id"] for m in group}),
             }
         )
     return treaties
@@ -258,18 +205,28 @@ def _link_proposers(recommendations: list[dict[str, Any]], entities: list[dict[s
         if entity["type"] in ("PERSON", "ORG", "GPE"):
             by_name.setdefault(entity["name"].casefold(), entity["entity_id"])
     for recommendation in recommendations:
-        recommendation["proposer_entity_id"] = by_name.get(
-            recommendation["proposer"].casefold(), ""
-        )
+        joined = LIST_SEPARATOR.join(recommendation["proposer"])
+        recommendation["proposer_entity_id"] = by_name.get(joined.casefold(), "")
 
 
 def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The table as the CSV writer gets it: schema columns, lists joined, sorted by id."""
     names = columns(table)
-    frame = pd.DataFrame([{name: row.get(name) for name in names} for row in rows], columns=names)
+    lists = set(list_columns(table))
+    frame = pd.DataFrame(
+        [{name: _cell(row.get(name), name in lists) for name in names} for row in rows],
+        columns=names,
+    )
     for column in integer_columns(table):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     frame = frame.sort_values(primary_key(table), kind="stable").reset_index(drop=True)
     return frame.replace({"": None})
+
+
+def _cell(value: Any, is_list: bool) -> Any:
+    if is_list and isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(value)
+    return value
 
 
 def _first(values: Iterable[str]) -> str:

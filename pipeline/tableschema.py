@@ -81,6 +81,11 @@ def primary_key(table: str) -> str:
     return load_schema(table)["primaryKey"][0]
 
 
+def list_columns(table: str) -> list[str]:
+    """Columns whose cells hold several values, joined with the schema's `listSeparator`."""
+    return [f["name"] for f in load_schema(table)["fields"] if "listSeparator" in f]
+
+
 def integer_columns(table: str) -> list[str]:
     return [f["name"] for f in load_schema(table)["fields"] if f["type"] == "integer"]
 

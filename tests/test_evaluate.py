@@ -12,7 +12,6 @@ from rich.console import Console
 
 from pipeline.errors import BriefdataError
 from pipeline.evaluate import (
-    TABLE_COLUMNS,
     DocumentScores,
     OutputEntity,
     Score,
@@ -30,6 +29,7 @@ from pipeline.evaluate import (
     micro_average,
     proposers_match,
 )
+from pipeline.tableschema import columns as schema_columns
 
 GOLD_DIR = Path(__file__).parent / "gold"
 HAGGARD = "haggard-2021-beyond-deterrence"
@@ -168,7 +168,7 @@ def write(rows: Rows, folder: Path) -> Path:
     """Write rows as published CSVs (header even when empty)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, records in rows.items():
-        columns = list(dict.fromkeys([*TABLE_COLUMNS[name], *(k for r in records for k in r)]))
+        columns = list(dict.fromkeys([*schema_columns(name), *(k for r in records for k in r)]))
         pd.DataFrame(records, columns=columns).to_csv(folder / f"{name}.csv", index=False)
     return folder
 

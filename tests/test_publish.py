@@ -13,11 +13,12 @@ import pytest
 
 from pipeline.errors import PublishLocked, ValidationFailed
 from pipeline.publish import publish, publish_lock, recover
+from pipeline.record import DOCUMENT_TABLES, DocumentRecord, EntityFacts
 from pipeline.tables import build_tables
 from tests.conftest import ROOT
 
 
-def record(doc_id: str, text: str) -> dict:
+def record(doc_id: str, text: str) -> DocumentRecord:
     """A minimal document record: one sentence per line, one entity mention."""
     sentences, position = [], 0
     for n, line in enumerate(text.split("\n"), 1):
@@ -31,19 +32,21 @@ def record(doc_id: str, text: str) -> dict:
         "mention_id": f"{doc_id}:m00001", "entity_id": "gpe:japan", "doc_id": doc_id,
         "sentence_id": f"{doc_id}:s00001", "start_char": start, "end_char": start + 5,
         "text": "Japan", "label": "GPE",
-        "_entity": {"name": "Japan", "type": "GPE", "aliases": [], "wikidata_id": "Q17", "iso3": "JPN"},
     }  # fmt: skip
     document = {
-        "doc_id": doc_id, "title": doc_id, "authors": "", "publisher": "", "published": "2021",
+        "doc_id": doc_id, "title": doc_id, "authors": [], "publisher": "", "published": "2021",
         "source_url": "", "license": "", "media_type": "text/plain", "sha256": "0" * 64,
         "pages": None, "words": len(text.split()), "status": "current",
     }  # fmt: skip
-    return {"documents": [document], "sentences": sentences, "mentions": [mention], "text": text}
+    rows = {table: [] for table in DOCUMENT_TABLES}
+    rows.update(documents=[document], sentences=sentences, mentions=[mention])
+    facts = {"gpe:japan": EntityFacts("Japan", "GPE", [], "Q17", "JPN")}
+    return DocumentRecord(doc_id=doc_id, text=text, rows=rows, entities=facts)
 
 
 def release(*texts: str) -> tuple[dict, dict]:
     records = [record(f"doc-{n}", text) for n, text in enumerate(texts, 1)]
-    return build_tables(records), {r["documents"][0]["doc_id"]: r["text"] for r in records}
+    return build_tables(records), {r.doc_id: r.text for r in records}
 
 
 OLD = ("Japan and Korea are allies.",)

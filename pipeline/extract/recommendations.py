@@ -151,6 +151,7 @@ _STATIVE = frozenset({
 _AUTHOR_VOICE = frozenset({"we", "i", "our", "my", "us", "me"})
 _FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "--"})
+Names = tuple[str, ...]  # canonical names, in order
 _ACTOR_TYPES = frozenset({"GPE", "ORG", "NORP", "PERSON"})
 _JOINT_TITLE = re.compile(
     r"\b(joint|declaration|communiqu[eé])\b|\b(?:bi|tri|quadri)lateral\b.*\bstatement\b",
@@ -482,12 +483,9 @@ def _in_range(
     return [m for m in mentions if m.type in types and m.start >= start and m.end <= end]
 
 
-def _join_names(mentions: Sequence[EntityMention]) -> str:
-    names: list[str] = []
-    for mention in mentions:
-        if mention.name and mention.name not in names:
-            names.append(mention.name)
-    return "; ".join(names)
+def _names(mentions: Sequence[EntityMention]) -> Names:
+    """The distinct canonical names of `mentions`, in order."""
+    return tuple(dict.fromkeys(m.name for m in mentions if m.name))
 
 
 def _offset(sentence: SentenceContext, token: Token) -> int:
@@ -658,7 +656,9 @@ def _document_title(sentences: Sequence[SentenceContext], meta: DocumentMeta) ->
     return next((s.text for s in sentences if s.kind == "title"), "")
 
 
-def _byline(sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]) -> str:
+def _byline(
+    sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
+) -> Names:
     """Authors named alone on a line right after the title ("Stephan Haggard")."""
     for sentence in sentences[:4]:
         if sentence.kind not in ("body", "list_item"):
@@ -667,44 +667,44 @@ def _byline(sentences: Sequence[SentenceContext], mentions: dict[int, list[Entit
         covered = sum(m.end - m.start for m in people)
         letters = len(re.sub(r"[\W\d_]|\band\b", "", sentence.text))
         if people and covered and letters <= covered + 2:
-            return _join_names(people)
-    return ""
+            return _names(people)
+    return ()
 
 
 def document_proposer(
     sentences: Sequence[SentenceContext],
     meta: DocumentMeta,
     mentions: dict[int, list[EntityMention]],
-) -> str:
+) -> Names:
     """Whose voice the document's own recommendations are in."""
     title = _document_title(sentences, meta)
     if _STATUTE_TITLE.search(title) or any(
         lead_in_proposer(s) for s in sentences if s.kind in ("heading", "body")
     ):
         found = next((lead_in_proposer(s) for s in sentences if lead_in_proposer(s)), "")
-        return found or "Congress"
+        return (found or "Congress",)
     # The states a joint statement's title names issue it; failing that, the pair
     # of states the body most often coordinates ("the United States and Japan").
     issuers = _title_issuers(sentences, mentions) if _JOINT_TITLE.search(title) else []
     if issuers:
-        return "; ".join(issuers)
+        return tuple(issuers)
     states = _coordinated_states(sentences, mentions)
     if states and (_JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3):
-        return "; ".join(states)
+        return tuple(states)
     if meta.authors:
-        return "; ".join(meta.authors)
+        return tuple(meta.authors)
     title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]
     title_people = [m for m in title_mentions if m.type == "PERSON"]
     if title_people:
-        return title_people[0].name  # "Statement from President Joe Biden on ..."
+        return (title_people[0].name,)  # "Statement from President Joe Biden on ..."
     byline = _byline(sentences, mentions)
     if byline:
         return byline
     if _JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3:
         issuers = [m for m in title_mentions if m.type in ("GPE", "ORG")]
         if issuers:
-            return _join_names(issuers)  # "Carbis Bay G7 Summit Communiqué" -> G7
-    return meta.publisher
+            return _names(issuers)  # "Carbis Bay G7 Summit Communiqué" -> G7
+    return (meta.publisher,) if meta.publisher else ()
 
 
 # ---------------------------------------------------------------- addressees and topics
@@ -712,7 +712,7 @@ def document_proposer(
 
 def addressee(
     sentence: SentenceContext, group: Sequence[Cue], mentions: Sequence[EntityMention]
-) -> str:
+) -> Names:
     """Who is to act: the that-clause or object of a reporting verb, or a modal's subject."""
     span = sentence.span
     cue = group[0]
@@ -724,21 +724,21 @@ def addressee(
         while k < len(span) and not (span[k].pos_ in ("VERB", "AUX") or span[k].lower_ == "to"):
             k += 1
         if k == j or k >= len(span):
-            return ""
+            return ()
         found = _in_range(
             mentions, _offset(sentence, span[j]), _offset(sentence, span[k]), _ACTOR_TYPES
         )
-        return _join_names(found)
+        return _names(found)
     # A modal: the entity heading the noun phrase right before it.
     k = cue.start - 1
     while k >= 0 and span[k].pos_ == "ADV":
         k -= 1
     if k < 0:
-        return ""
+        return ()
     head_end = _end_offset(sentence, span[k])
     subject = [m for m in mentions if m.type in _ACTOR_TYPES and m.end == head_end]
     if not subject:
-        return ""
+        return ()
     first = subject[0]
     # Coordinated subjects: "the United States, Japan, and Korea can".
     lo = _offset(sentence, span[_clause_start(span, k)])
@@ -750,7 +750,7 @@ def addressee(
             if re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?", gap):
                 subject.insert(0, m)
                 first = m
-    return _join_names(subject)
+    return _names(subject)
 
 
 def topic_of(section: str, text: str, context: str = "") -> str:
@@ -784,19 +784,22 @@ def extract_recommendations(
     default = document_proposer(sentences, meta, mentions)
     all_mentions = [m for group in mentions.values() for m in group]
     rows: list[Recommendation] = []
-    section, credited, lead_in, credited_at = None, "", "", -CONTEXT_WINDOW
+    credited: Names = ()
+    lead_in: Names = ()
+    section, credited_at = None, -CONTEXT_WINDOW
     for sentence in sentences:
         if sentence.section != section:
-            section, credited, lead_in = sentence.section, "", ""
+            section, credited, lead_in = sentence.section, (), ()
         sent_mentions = mentions.get(sentence.index, [])
         lead = lead_in_proposer(sentence)
         if lead:
-            lead_in = lead
+            lead_in = (lead,)
         if sentence.kind in ("title", "heading") or len(sentence.span) < 3:
             continue
-        credit = full_name(sentence_credit(sentence, sent_mentions), all_mentions)
+        name = full_name(sentence_credit(sentence, sent_mentions), all_mentions)
+        credit: Names = (name,) if name else ()
         if not credit and any(t.lower_ in _AUTHOR_VOICE for t in sentence.span):
-            credited = ""  # the author speaks in their own voice again
+            credited = ()  # the author speaks in their own voice again
         recent = bool(credited) and sentence.index - credited_at <= CONTEXT_WINDOW
         cues = find_cues(sentence, in_context=bool(recent or credit or lead_in))
         if credit:
@@ -811,7 +814,7 @@ def _rows(
     sentence: SentenceContext,
     cues: Sequence[Cue],
     mentions: Sequence[EntityMention],
-    proposer: str,
+    proposers: Names,
 ) -> list[Recommendation]:
     span = sentence.span
     groups = _group_cues(span, cues)
@@ -827,8 +830,8 @@ def _rows(
                 start=begin,
                 end=begin + len(clause.text),
                 text=clause.text,
-                proposer=proposer,
-                addressee=addressee(sentence, group, mentions),
+                proposers=proposers,
+                addressees=addressee(sentence, group, mentions),
                 topic=topic_of(sentence.section, clause.text, span.text),
                 modality=_modality(group),
             )

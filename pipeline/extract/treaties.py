@@ -877,8 +877,8 @@ def _date_signed(
 
 def link_dates_to_treaties(
     dates: list[DateMention], treaties: list[TreatyMention]
-) -> dict[int, str]:
-    """Index in `dates` -> key of the agreement the date belongs to.
+) -> list[DateMention]:
+    """The dates, each with the key of the agreement it belongs to (`treaty_id`).
 
     A date belongs to an agreement when it sits inside or right next to its
     mention ("the Korea-U.S. Free Trade Agreement of 2007", "March 2021 Joint
@@ -889,26 +889,23 @@ def link_dates_to_treaties(
     by_sentence: dict[int, list[TreatyMention]] = {}
     for mention in treaties:
         by_sentence.setdefault(mention.sentence_index, []).append(mention)
-    links: dict[int, str] = {}
-    for index, date in enumerate(dates):
-        in_sentence = by_sentence.get(date.sentence_index, [])
-        if not in_sentence:
-            continue
-        keys = {m.key for m in in_sentence}
-        if len(keys) == 1:
-            links[index] = in_sentence[0].key
-            continue
-        near = [(m, _gap(date, m)) for m in in_sentence]
-        close = [(m, g) for m, g in near if g <= 30]
-        if close:
-            links[index] = min(close, key=lambda pair: pair[1])[0].key
-            continue
-        after = sorted(
-            (m for m in in_sentence if 0 <= m.start - date.end <= 150), key=lambda m: m.start
-        )
-        if after:
-            links[index] = after[0].key
-    return links
+    return [replace(date, treaty_id=_treaty_of(date, by_sentence)) for date in dates]
+
+
+def _treaty_of(date: DateMention, by_sentence: dict[int, list[TreatyMention]]) -> str:
+    in_sentence = by_sentence.get(date.sentence_index, [])
+    if not in_sentence:
+        return ""
+    if len({m.key for m in in_sentence}) == 1:
+        return in_sentence[0].key
+    near = [(m, _gap(date, m)) for m in in_sentence]
+    close = [(m, g) for m, g in near if g <= 30]
+    if close:
+        return min(close, key=lambda pair: pair[1])[0].key
+    after = sorted(
+        (m for m in in_sentence if 0 <= m.start - date.end <= 150), key=lambda m: m.start
+    )
+    return after[0].key if after else ""
 
 
 def _gap(date: DateMention, mention: TreatyMention) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.cache import RecordCache
 from pipeline.errors import IngestError
 from pipeline.progress import heartbeat
+from pipeline.record import DocumentRecord
 from pipeline.run.fingerprint import item_key
 from pipeline.run.options import Settings
 from pipeline.run.plan import WorkItem
@@ -27,13 +28,14 @@ CHUNK_DOCS = 25
 class Outcome:
     doc_id: str
     status: str  # processed, cached, failed, deferred (not selected and not cached)
-    record: dict[str, Any] | None = None
+    record: DocumentRecord | None = None
     error: str = ""
     seconds: float = 0.0
+    in_cache: bool = True  # False: the cache could not store the record
 
     def summary(self) -> Outcome:
         """The outcome without its record when the record is safe in the cache."""
-        if self.record is not None and self.record.get("_cached", True):
+        if self.record is not None and self.in_cache:
             return replace(self, record=None)
         return self
 
@@ -71,7 +73,7 @@ def extract_outcomes(
     for item in items:
         cached = cache.get(item_key(item, run_fingerprint)) if settings.use_cache else None
         if cached is not None:
-            yield Outcome(item.doc_id, "cached", cached)
+            yield Outcome(item.doc_id, "cached", DocumentRecord.from_json(cached))
         else:
             pending.append(item)
     for start in range(0, len(pending), CHUNK_DOCS):
@@ -121,18 +123,16 @@ def _extract_chunk(
         heartbeat()
         started = time.perf_counter()
         try:
-            extraction, links = run_extractors(meta, text, sentences)
-            record = document_record(
-                extraction, sha256=item.sha256, pages=read.pages, treaty_links=links
-            )
+            extraction = run_extractors(meta, text, sentences)
+            record = document_record(extraction, sha256=item.sha256, pages=read.pages)
         except Exception as error:
             yield _crash(item, error)
             continue
-        record["text"] = text
-        record["warnings"] = [f"{item.display_path}: {w}" for w in read.warnings]
-        record["page_stats"] = read.page_stats
-        record["_cached"] = cache.put(item_key(item, run_fingerprint), record)
-        yield Outcome(item.doc_id, "processed", record, seconds=time.perf_counter() - started)
+        record.warnings = [f"{item.display_path}: {w}" for w in read.warnings]
+        record.page_stats = read.page_stats
+        stored = cache.put(item_key(item, run_fingerprint), record.to_json())
+        seconds = time.perf_counter() - started
+        yield Outcome(item.doc_id, "processed", record, seconds=seconds, in_cache=stored)
 
 
 def failed_outcome(item: WorkItem, problem: str) -> Outcome:

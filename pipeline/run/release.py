@@ -11,6 +11,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.cache import RecordCache
 from pipeline.errors import BriefdataError
+from pipeline.record import DocumentRecord
 from pipeline.run.extract import Outcome
 from pipeline.run.fingerprint import item_key, release_key
 from pipeline.run.options import Settings
@@ -43,12 +44,13 @@ def load_records(
                 Outcome(item.doc_id, "deferred", error=f"{item.display_path}: {DEFERRED}")
             )
             continue
-        record = cache.get(item_key(item, run_fingerprint))
-        if record is None:
+        data = cache.get(item_key(item, run_fingerprint))
+        if data is None:
             error = f"{item.display_path}: its record is no longer in the cache; run again"
             loaded.append(Outcome(item.doc_id, "failed", error=error))
         else:
-            loaded.append(Outcome(item.doc_id, outcome.status if outcome else "cached", record))
+            status = outcome.status if outcome else "cached"
+            loaded.append(Outcome(item.doc_id, status, DocumentRecord.from_json(data)))
     return loaded
 
 
@@ -67,21 +69,18 @@ def assemble(
         if o.status in ("failed", "deferred")
     ] + plan.failed
     stale = stale_records(settings.output, [f.doc_id for f in failed if f.doc_id not in good])
-    records = {**stale, **good}
+    records: dict[str, DocumentRecord] = {**stale, **good}
     index = TitleIndex(plan.registered)
-    ordered = []
-    for doc_id in sorted(records):
-        record = records[doc_id]
-        linked = link_citations(
-            doc_id,
-            record["documents"][0]["title"],
-            record["sentences"],
-            record["citations"],
+    for record in records.values():
+        record.rows["citations"] = link_citations(
+            record.doc_id,
+            record.document["title"],
+            record.rows["sentences"],
+            record.rows["citations"],
             index,
         )
-        ordered.append({**record, "citations": linked})
-    tables = build_tables(ordered)
-    texts = {doc_id: record["text"] for doc_id, record in records.items()}
+    tables = build_tables(records[doc_id] for doc_id in sorted(records))
+    texts = {doc_id: record.text for doc_id, record in records.items()}
     manifest = build_manifest(plan, failed, stale, tables, run_fingerprint, records)
     return tables, texts, manifest
 
@@ -89,16 +88,16 @@ def assemble(
 def build_manifest(
     plan: Plan,
     failed: list[Failure],
-    stale: dict[str, dict[str, Any]],
+    stale: dict[str, DocumentRecord],
     tables: dict[str, Any],
     run_fingerprint: dict[str, Any],
-    records: dict[str, dict[str, Any]],
+    records: dict[str, DocumentRecord],
 ) -> dict[str, Any]:
     """Everything needed to reproduce and audit a release; no timestamps (deterministic)."""
     failed_ids = {f.doc_id for f in failed}
     inputs = []
     for item in sorted(plan.items, key=lambda i: i.doc_id):
-        record = records.get(item.doc_id) or {}
+        record = records.get(item.doc_id)
         status = (
             "stale"
             if item.doc_id in stale
@@ -110,12 +109,10 @@ def build_manifest(
                 "path": item.relative_path,
                 "sha256": item.sha256,
                 "status": status,
-                "page_stats": record.get("page_stats", []) if status == "published" else [],
+                "page_stats": record.page_stats if record and status == "published" else [],
             }
         )
-    warnings = sorted(
-        set(plan.warnings) | {w for r in records.values() for w in r.get("warnings", [])}
-    )
+    warnings = sorted(set(plan.warnings) | {w for r in records.values() for w in r.warnings})
     return {
         "dataset": "briefdata",
         "briefdata_version": __version__,
