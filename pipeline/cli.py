@@ -499,6 +499,107 @@ def serve(
     prefect_serve(deployment)
 
 
+review_app = typer.Typer(
+    help=(
+        "Blind review rounds: pick documents, sample sheets for judges, score their verdicts.\n\n"
+        "Examples:\n\n"
+        "  briefdata review pick --corpus corpus/ --n 150 --seed 7 --into rounds/r1\n\n"
+        "  briefdata run --input rounds/r1/documents --output rounds/r1/data\n\n"
+        "  briefdata review sample --table all --seed 7 --data rounds/r1/data "
+        "--out rounds/r1/sheets\n\n"
+        "  briefdata review score rounds/r1/sheets/*.csv --log docs/quality.md --round r1"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("pick")
+def review_pick(
+    corpus: Annotated[Path, typer.Option(help="Folder of documents to pick from.")],
+    seed: Annotated[int, typer.Option(help="Random seed (a fresh one each round).")],
+    into: Annotated[Path, typer.Option(help="A new or empty folder for the picked documents.")],
+    n: Annotated[int, typer.Option("--n", help="How many documents.")] = 150,
+) -> None:
+    """Copy N documents chosen at random (seeded) into INTO/documents/; list them in
+    INTO/picked.txt. Then `briefdata run --input INTO/documents --output INTO/data`."""
+    from pipeline.quality.review import pick_documents
+
+    with _reported_errors():
+        picked = pick_documents(corpus, n, seed, into)
+    out.print(
+        f"picked {len(picked.paths)} of {picked.available} documents into {picked.folder} "
+        f"(listed in {picked.listing})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@review_app.command("sample")
+def review_sample(
+    table: Annotated[
+        str,
+        typer.Option(
+            help="entities, mentions, dates, treaties, treaty_mentions, recommendations, or all."
+        ),
+    ],
+    seed: Annotated[int, typer.Option(help="Random seed (a fresh one each round).")],
+    n: Annotated[int, typer.Option("--n", help="Rows per table.")] = 60,
+    data: Annotated[Path, typer.Option(help="Published dataset.")] = Path("data/processed"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sheets.")] = Path("review"),
+) -> None:
+    """Sample N rows of a table (seeded, without replacement) into OUT/<table>-<seed>.csv,
+    for judges to fill in, and .html, to read; with the annotation guidelines beside them."""
+    from pipeline.quality.review import tables_named, write_sheets
+
+    with _reported_errors():
+        sheets = write_sheets(data, tables_named(table), n, seed, out_dir)
+    for sheet in sheets:
+        out.print(
+            f"{sheet.csv} and {sheet.html.name}: {sheet.rows} of {sheet.total} rows",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@review_app.command("score")
+def review_score(
+    sheets: Annotated[list[Path], typer.Argument(help="Filled sheets (CSV).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    log: Annotated[
+        Path | None, typer.Option(help="Append the round to this Markdown log (docs/quality.md).")
+    ] = None,
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="The round's name in the log.")
+    ] = None,
+) -> None:
+    """Check the verdicts (y, n, na or blank) and report, per table and attribute, the rows
+    judged, those correct, precision and its 95% Wilson score interval."""
+    from pipeline.quality.score import log_round, read_sheets, score_sheets, scores_table
+
+    if log is not None and not (round_name or "").strip():
+        _fail(BriefdataError("--log needs --round NAME (the round's name in the log)"))
+    with _reported_errors():
+        scores = score_sheets(read_sheets(list(sheets)))
+        if log is not None and round_name is not None:
+            log_round(log, scores, round_name.strip())
+    if as_json:
+        out.print_json(json.dumps(scores.to_dict()))
+    else:
+        out.print(scores_table(scores))
+        for table in scores.tables:
+            if table.unjudged:
+                console.print(
+                    f"[yellow]warning:[/] {table.table}: {table.unjudged} of {table.rows} rows "
+                    "have no verdict",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    if log is not None:
+        console.print(f"logged round {round_name} in {log}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
