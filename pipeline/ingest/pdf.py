@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -23,7 +23,9 @@ from typing import Any
 
 import numpy as np
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTItem
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import extract_words
 
@@ -90,7 +92,9 @@ class _Line:
 
 
 @dataclass
-class _Page:
+class PageWords:
+    """One page's words after per-page cleaning, in the page's upright frame."""
+
     number: int
     width: float
     height: float
@@ -99,6 +103,49 @@ class _Page:
 
 
 # --------------------------------------------------------------------------- chars
+
+
+def page_chars(page: Any) -> list[Word]:
+    """The chars of a pdfplumber page, with the values `page.chars` gives, and only
+    the keys read here (text, box, doctop, upright, size, fontname, matrix).
+
+    pdfplumber resolves some twenty attributes of every char into a dict, several
+    times the cost of parsing the page itself; the coordinates are computed the
+    same way (top-left origin, MediaBox offset applied).
+    """
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    initial_doctop = page.initial_doctop
+    chars: list[Word] = []
+    for obj in _layout_chars(page.layout._objs):
+        top = (height - obj.y1) + mb_top
+        fontname = obj.fontname
+        chars.append(
+            {
+                "text": obj.get_text(),
+                "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+                "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+                "top": top,
+                "bottom": (height - obj.y0) + mb_top,
+                "doctop": initial_doctop + top,
+                "upright": obj.upright,
+                "size": obj.size,
+                "fontname": fix_fontname_bytes(fontname)
+                if isinstance(fontname, bytes)
+                else fontname,
+                "matrix": obj.matrix,
+            }
+        )
+    return chars
+
+
+def _layout_chars(objects: list[LTItem]) -> Any:
+    """LTChars of a layout in pdfplumber's order: depth first through figures."""
+    for obj in objects:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _layout_chars(obj._objs)
 
 
 def dedupe_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
@@ -265,7 +312,7 @@ def _drop_line_numbers(words: list[Word], width: float) -> list[Word]:
     return [w for w in words if id(w) not in drop] if drop else words
 
 
-def _margin_rows(page: _Page) -> list[tuple[str, list[Word]]]:
+def _margin_rows(page: PageWords) -> list[tuple[str, list[Word]]]:
     """The outermost rows in the top and bottom margin zones, tagged by zone."""
     rows = group_lines(page.words)
     top = [("top", r.words) for r in rows[:_MARGIN_ROWS] if r.bottom <= 0.15 * page.height]
@@ -277,7 +324,7 @@ def _row_key(zone: str, words: list[Word]) -> str:
     return zone + ":" + _DIGITS.sub("#", "".join(w["text"] for w in words).lower())
 
 
-def _drop_running_lines(pages: list[_Page]) -> None:
+def _drop_running_lines(pages: list[PageWords]) -> None:
     """Remove running headers/footers (repeated in the margins) and page numbers."""
     candidates = [_margin_rows(p) for p in pages]
     counts: Counter[str] = Counter()
@@ -349,7 +396,7 @@ def _overlaps(a: _Line, b: _Line) -> bool:
     return overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
-def _reading_order(page: _Page) -> list[list[_Line]]:
+def _reading_order(page: PageWords) -> list[list[_Line]]:
     """Segments of lines in reading order: column runs within bands, spanning runs."""
     columns: dict[int, list[Word]] = {}
     for w in page.words:
@@ -520,33 +567,89 @@ def _continues_hanging(prev: _Line, line: _Line) -> bool:
 
 def _join_lines(lines: list[str], hyphenated: set[str]) -> str:
     """Join wrapped lines with spaces, repairing end-of-line hyphenation."""
-    text = lines[0]
+    text = _ParagraphText(lines[0], hyphenated)
     for nxt in lines[1:]:
-        text = _join_pair(text, nxt, hyphenated)
-    return text
+        text.add_line(nxt)
+    return text.joined()
 
 
 _ID_BREAK = re.compile(r"\w–$")
 _TAIL_WORD = re.compile(r"(\w+)-$")
 _HEAD_WORD = re.compile(r"^(\w+)")
+_URL_BREAK_END = "-/._%=?&@"
 
 
-def _join_pair(text: str, nxt: str, hyphenated: set[str]) -> str:
-    number_break = text.endswith("-") and text[-2:-1].isdigit() and nxt[:1].isdigit()
-    if _ID_BREAK.search(text) or number_break:
-        return text + nxt  # identifiers broken at a dash: "AD 2018–23–" + "51", "M–" + "30"
-    last = text.rsplit(" ", 1)[-1]
-    if ("://" in last or "@" in last or last.startswith("www.")) and last[-1] in "-/._%=?&@":
-        return text + nxt  # a URL or e-mail address broken across lines
-    tail = _TAIL_WORD.search(text)
-    head = _HEAD_WORD.match(nxt)
-    if tail and head and tail.group(1)[-1].isalpha():
-        first, second = tail.group(1), head.group(1)
-        compound = f"{first}-{second}".lower()
-        if second[0].islower() and compound not in hyphenated:
-            return text[:-1] + nxt
-        return text + nxt
-    return text + " " + nxt
+class _ParagraphText:
+    """A paragraph's text built line by line in time linear in its length.
+
+    Each join rule reads only the end of the text so far: its last characters
+    (a window longer than any known hyphenated compound, so a hyphenated word
+    longer than the window cannot be one of them either) and three facts about
+    its last space-free token, kept up to date as lines are added. Re-reading
+    the whole paragraph for every line made long unbroken text quadratic.
+    """
+
+    def __init__(self, first: str, hyphenated: set[str]) -> None:
+        self.hyphenated = hyphenated
+        self.window_size = max(64, max(map(len, hyphenated), default=0) + 8)
+        self.parts: list[str] = []
+        self.window = ""
+        self.token_length = 0  # the last token is the text after the last " "
+        self.token_head = ""  # its first four characters
+        self.token_marked = False  # it contains "://" or "@"
+        self._append(first)
+
+    def joined(self) -> str:
+        return "".join(self.parts)
+
+    def add_line(self, nxt: str) -> None:
+        """Append the next wrapped line the way `_join_pair` rules say."""
+        end = self.window
+        number_break = end.endswith("-") and end[-2:-1].isdigit() and nxt[:1].isdigit()
+        if _ID_BREAK.search(end[-3:]) or number_break:
+            self._append(nxt)  # identifiers broken at a dash: "AD 2018–23–" + "51", "M–" + "30"
+            return
+        in_url = self.token_marked or self.token_head.startswith("www.")
+        if in_url and self.token_length and end[-1] in _URL_BREAK_END:
+            self._append(nxt)  # a URL or e-mail address broken across lines
+            return
+        tail = _TAIL_WORD.search(end)
+        head = _HEAD_WORD.match(nxt)
+        if tail and head and tail.group(1)[-1].isalpha():
+            first, second = tail.group(1), head.group(1)
+            compound = f"{first}-{second}".lower()
+            if second[0].islower() and compound not in self.hyphenated:
+                self._drop_last_char()
+            self._append(nxt)
+            return
+        self._append(" " + nxt)
+
+    def _append(self, piece: str) -> None:
+        if " " in piece:
+            token = piece.rsplit(" ", 1)[-1]
+            self.token_length = len(token)
+            self.token_head = token[:4]
+            self.token_marked = "://" in token or "@" in token
+        else:
+            # "://" split between the text so far and the piece: both sides are in the token.
+            self.token_marked = (
+                self.token_marked or "@" in piece or "://" in self.window[-2:] + piece
+            )
+            if len(self.token_head) < 4:
+                self.token_head = (self.token_head + piece)[:4]
+            self.token_length += len(piece)
+        self.parts.append(piece)
+        self.window = (self.window + piece)[-self.window_size :]
+
+    def _drop_last_char(self) -> None:
+        """Remove the final character (an end-of-line hyphen, or the newline after one)."""
+        while not self.parts[-1]:
+            self.parts.pop()
+        self.parts[-1] = self.parts[-1][:-1]
+        self.window = self.window[:-1]
+        if self.token_length <= 4:
+            self.token_head = self.token_head[:-1]
+        self.token_length -= 1
 
 
 def _hyphenated_words(lines: list[_Line]) -> set[str]:
@@ -577,13 +680,15 @@ def _build_blocks(
     paragraphs: list[tuple[str, list[_Line]]] = []  # (kind, lines)
     current: list[_Line] = []
     last_note: int | None = None
+    note: list[_Line] | None = None  # the latest footnote's lines
     for line in all_lines:
         if id(line) in footnote_ids:
-            if _starts_note(line, last_note) or not any(k == "footnote" for k, _ in paragraphs):
-                paragraphs.append(("footnote", [line]))
+            if _starts_note(line, last_note) or note is None:
+                note = [line]
+                paragraphs.append(("footnote", note))
                 last_note = _note_number(line)
             else:
-                next(lines for k, lines in reversed(paragraphs) if k == "footnote").append(line)
+                note.append(line)
             continue
         _strip_superscripts(line)
         _finish_line(line, line.page)
@@ -646,7 +751,7 @@ def _is_heading_paragraph(lines: list[_Line], body: float) -> bool:
     return len(lines) <= 5 and words <= 30 and all(_is_heading_line(ln, body) for ln in lines)
 
 
-def _layout(pages: list[_Page], segments: list[list[_Line]]) -> _Layout:
+def _layout(pages: list[PageWords], segments: list[list[_Line]]) -> _Layout:
     sizes: Counter[float] = Counter()
     for page in pages:
         for w in page.words:
@@ -691,7 +796,7 @@ PARALLEL_MIN_PAGES = 40
 
 def _read_pages(
     path: Path, max_pages: int | None, *, parallel_min_pages: int | None = None
-) -> tuple[list[_Page], list[PageStats], int, list[str]]:
+) -> tuple[list[PageWords], list[PageStats], int, list[str]]:
     """Words and stats of each page; the PDF is opened once per reader, pages closed
     after use. Long documents are read in parallel page ranges (same results)."""
     threshold = PARALLEL_MIN_PAGES if parallel_min_pages is None else parallel_min_pages
@@ -727,7 +832,7 @@ def _page_ranges(count: int, parts: int) -> list[tuple[int, int]]:
 
 def _read_parallel(
     path: Path, count: int, total: int, workers: int
-) -> tuple[list[_Page], list[PageStats], list[str]] | None:
+) -> tuple[list[PageWords], list[PageStats], list[str]] | None:
     """Page ranges read in worker processes and merged in page order; None if worker
     processes cannot be used here (the caller then reads serially)."""
     ranges = _page_ranges(count, 2 * workers)  # two ranges each: a slow one does not stall
@@ -741,7 +846,7 @@ def _read_parallel(
             parts = [future.result() for future in futures]
     except Exception:  # no processes here (daemonic parent, sandbox) or a worker died
         return None
-    pages: list[_Page] = []
+    pages: list[PageWords] = []
     stats: list[PageStats] = []
     warnings: list[str] = []
     for part in parts:
@@ -753,7 +858,7 @@ def _read_parallel(
 
 def _read_range_in_worker(
     path: str, first: int, last: int, total: int
-) -> tuple[list[_Page], list[PageStats], list[str]]:
+) -> tuple[list[PageWords], list[PageStats], list[str]]:
     """One worker's page range: the PDF opened once for the whole range."""
     with pdfplumber.open(path) as pdf:
         return _read_range(pdf, Path(path), first, last, total)
@@ -761,16 +866,16 @@ def _read_range_in_worker(
 
 def _read_range(
     pdf: Any, path: Path, first: int, last: int, total: int
-) -> tuple[list[_Page], list[PageStats], list[str]]:
+) -> tuple[list[PageWords], list[PageStats], list[str]]:
     """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats."""
-    pages: list[_Page] = []
+    pages: list[PageWords] = []
     stats: list[PageStats] = []
     warnings: list[str] = []
     for number in range(first, last + 1):
         page = None
         try:
             page = pdf.pages[number - 1]
-            raw = page.chars
+            raw = page_chars(page)
             chars = sort_chars(dedupe_chars(raw))
             words = _page_words(chars)
             width, height = float(page.width), float(page.height)
@@ -786,7 +891,7 @@ def _read_range(
         if not has_text:
             warnings.append(f"page {number}: no text layer; OCR is not supported")
         words = _drop_line_numbers(words, width)
-        pages.append(_Page(number, width, height, words))
+        pages.append(PageWords(number, width, height, words))
         stats.append(
             PageStats(
                 page=number,
@@ -816,16 +921,21 @@ def read_pdf(
     )
     if not any(s.has_text_layer for s in stats):
         raise IngestError(path, "no text layer on any page; OCR is not supported")
+    blocks, columns = blocks_from_pages(pages)
+    stats = [replace(s, columns=columns.get(s.page, s.columns)) for s in stats]
+    return PdfResult(blocks=blocks, pages=total, page_stats=stats, warnings=warnings)
+
+
+def blocks_from_pages(pages: list[PageWords]) -> tuple[list[Block], dict[int, int]]:
+    """Blocks from the pages' words (the steps that look across pages), and the
+    number of columns found on each page."""
     _drop_running_lines(pages)
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for w in page.words:
-            sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    body = sizes.most_common(1)[0][0]
+    body = _body_size(pages)
     segments: list[list[_Line]] = []
-    for i, page in enumerate(pages):
+    columns: dict[int, int] = {}
+    for page in pages:
         page.gutters = find_gutters(page.words, body)
-        stats[i] = PageStats(**{**stats[i].__dict__, "columns": len(page.gutters) + 1})
+        columns[page.number] = len(page.gutters) + 1
         for seg in _reading_order(page):
             for line in seg:
                 line.page = page.number
@@ -833,5 +943,13 @@ def read_pdf(
             segments.append(seg)
     layout = _layout(pages, segments)
     heights = {p.number: p.height for p in pages}
-    blocks = _build_blocks(segments, layout, heights)
-    return PdfResult(blocks=blocks, pages=total, page_stats=stats, warnings=warnings)
+    return _build_blocks(segments, layout, heights), columns
+
+
+def _body_size(pages: list[PageWords]) -> float:
+    """The font size (to half a point) most of the document's text is set in."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for w in page.words:
+            sizes[round(w["size"] * 2) / 2] += len(w["text"])
+    return sizes.most_common(1)[0][0]
