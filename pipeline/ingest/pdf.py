@@ -10,6 +10,7 @@ so that a sentence broken by a column or page break stays in one block.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import re
@@ -59,6 +60,8 @@ class PageStats:
     duplicate_rate: float
     columns: int
     has_text_layer: bool
+    text_rotation: int  # degrees anticlockwise the text runs from upright; read turned back
+    flags: tuple[str, ...]  # "mirrored", "oblique": see `orient_chars`
 
 
 @dataclass
@@ -146,6 +149,92 @@ def _layout_chars(objects: list[LTItem]) -> Any:
             yield obj
         elif isinstance(obj, LTContainer):
             yield from _layout_chars(obj._objs)
+
+
+# A char's orientation: (anticlockwise turn of its baseline from the x axis, in
+# quarter turns as degrees; whether its glyph is mirrored), or None when the
+# baseline is more than this many degrees off every quarter turn.
+Orientation = tuple[int, bool] | None
+UPRIGHT: Orientation = (0, False)
+_OBLIQUE_DEGREES = 10.0
+
+
+def char_orientation(char: Word) -> Orientation:
+    """Which way a char's text runs, from its text matrix (PDF space, y up)."""
+    a, b, c, d = char["matrix"][:4]
+    if b == 0 and c == 0 and a > 0 and d > 0:
+        return UPRIGHT
+    angle = math.degrees(math.atan2(b, a))
+    turns = round(angle / 90)
+    if abs(angle - 90 * turns) > _OBLIQUE_DEGREES:
+        return None
+    return (turns % 4) * 90, a * d - b * c < 0
+
+
+@dataclass
+class OrientedChars:
+    """A page's chars in the frame where its text reads upright, left to right."""
+
+    chars: list[Word]
+    width: float
+    height: float
+    rotation: int  # the turn undone, in degrees anticlockwise
+    mirrored: bool  # the glyphs were drawn mirrored and have been flipped back
+    oblique_share: float  # visible chars at an angle no quarter turn makes upright
+
+
+def orient_chars(chars: list[Word], width: float, height: float) -> OrientedChars:
+    """Turn (and un-mirror) a page's chars so that its main text reads upright.
+
+    The page's orientation is the one most visible chars share (upright wins
+    ties). Chars in it are moved into the turned frame, whose width and height
+    swap for a quarter turn, with their size taken from the turned box (for a
+    quarter-turned char pdfminer's size is its advance width); all other chars are
+    marked not upright, so the word extractor leaves them out, as it always left
+    out rotated margin text. A page rotated by its /Rotate entry, text upright in
+    the unrotated page, comes out of pdfminer turned and is read here.
+    """
+    keys = [char_orientation(c) for c in chars]
+    visible = Counter(k for c, k in zip(chars, keys, strict=True) if not c["text"].isspace())
+    oblique_share = visible[None] / max(1, sum(visible.values()))
+    del visible[None]
+    main = max(visible, key=lambda k: (visible[k], k == UPRIGHT), default=UPRIGHT)
+    if main == UPRIGHT:
+        if all(k == UPRIGHT for k in keys):
+            return OrientedChars(chars, width, height, 0, False, oblique_share)
+        kept = [
+            c if k == UPRIGHT else {**c, "upright": False} for c, k in zip(chars, keys, strict=True)
+        ]
+        return OrientedChars(kept, width, height, 0, False, oblique_share)
+    turn, mirrored = main
+    turned_width, turned_height = (height, width) if turn in (90, 270) else (width, height)
+    oriented = []
+    for char, key in zip(chars, keys, strict=True):
+        x0, top, x1, bottom = _turned_box(char, turn, width, height)
+        if mirrored:
+            top, bottom = turned_height - bottom, turned_height - top
+        moved = {**char, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+        moved["doctop"] = top + (char["doctop"] - char["top"])
+        moved["upright"] = key == main
+        if key == main:
+            moved["size"] = bottom - top
+        oriented.append(moved)
+    return OrientedChars(oriented, turned_width, turned_height, turn, mirrored, oblique_share)
+
+
+def _turned_box(
+    char: Word, turn: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of a char after turning the page so that text whose
+    baseline runs `turn` degrees anticlockwise runs left to right."""
+    x0, top, x1, bottom = char["x0"], char["top"], char["x1"], char["bottom"]
+    if turn == 90:  # reading up the page: its right edge becomes the top
+        return height - bottom, x0, height - top, x1
+    if turn == 180:
+        return width - x1, height - bottom, width - x0, height - top
+    if turn == 270:  # reading down the page: its left edge becomes the top
+        return top, width - x1, bottom, width - x0
+    return x0, top, x1, bottom
 
 
 def dedupe_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
@@ -324,16 +413,20 @@ def _row_key(zone: str, words: list[Word]) -> str:
     return zone + ":" + _DIGITS.sub("#", "".join(w["text"] for w in words).lower())
 
 
-def _drop_running_lines(pages: list[PageWords]) -> None:
-    """Remove running headers/footers (repeated in the margins) and page numbers."""
-    candidates = [_margin_rows(p) for p in pages]
+def _drop_running_lines(
+    pages: list[PageWords], margins: dict[int, list[tuple[str, list[Word]]]]
+) -> None:
+    """Remove running headers/footers (repeated in the margins) and page numbers.
+
+    `margins` holds each page's `_margin_rows`.
+    """
     counts: Counter[str] = Counter()
-    for rows in candidates:
-        counts.update({_row_key(zone, ws) for zone, ws in rows})
+    for page in pages:
+        counts.update({_row_key(zone, ws) for zone, ws in margins[page.number]})
     needed = max(2, round(0.25 * len(pages)))
-    for page, rows in zip(pages, candidates, strict=True):
+    for page in pages:
         drop: set[int] = set()
-        for zone, ws in rows:
+        for zone, ws in margins[page.number]:
             text = " ".join(w["text"] for w in ws)
             if counts[_row_key(zone, ws)] >= needed or _PAGE_NUMBER.match(text):
                 drop.update(id(w) for w in ws)
@@ -867,42 +960,74 @@ def _read_range_in_worker(
 def _read_range(
     pdf: Any, path: Path, first: int, last: int, total: int
 ) -> tuple[list[PageWords], list[PageStats], list[str]]:
-    """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats."""
+    """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats.
+
+    A page that fails to read is skipped with a warning naming it; only a
+    one-page document fails as a whole.
+    """
     pages: list[PageWords] = []
     stats: list[PageStats] = []
     warnings: list[str] = []
     for number in range(first, last + 1):
-        page = None
         try:
-            page = pdf.pages[number - 1]
-            raw = page_chars(page)
-            chars = sort_chars(dedupe_chars(raw))
-            words = _page_words(chars)
-            width, height = float(page.width), float(page.height)
+            page, page_stats, page_warnings = _read_page(pdf, number)
         except Exception as exc:
             if total == 1:
                 raise _open_error(path, exc) from exc
-            warnings.append(f"page {number}: could not be read: {exc}")
+            warnings.append(f"page {number}: could not be read: {describe(exc)}")
             continue
-        finally:
-            if page is not None:
-                page.close()
-        has_text, replaced = _char_counts(chars)
-        if not has_text:
-            warnings.append(f"page {number}: no text layer; OCR is not supported")
-        words = _drop_line_numbers(words, width)
-        pages.append(PageWords(number, width, height, words))
-        stats.append(
-            PageStats(
-                page=number,
-                chars=len(chars),
-                replacement_rate=replaced / len(chars) if chars else 0.0,
-                duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
-                columns=1,
-                has_text_layer=has_text,
-            )
-        )
+        pages.append(page)
+        stats.append(page_stats)
+        warnings += page_warnings
     return pages, stats, warnings
+
+
+def _read_page(pdf: Any, number: int) -> tuple[PageWords, PageStats, list[str]]:
+    """One page's words in its upright frame, its stats and its warnings."""
+    page = pdf.pages[number - 1]
+    try:
+        raw = page_chars(page)
+        width, height = float(page.width), float(page.height)
+    finally:
+        page.close()
+    oriented = orient_chars(raw, width, height)
+    chars = sort_chars(dedupe_chars(oriented.chars))
+    words = _page_words(chars)
+    has_text, replaced = _char_counts(chars)
+    warnings = _orientation_warnings(number, oriented)
+    if not has_text:
+        warnings.append(f"page {number}: no text layer; OCR is not supported")
+    words = _drop_line_numbers(words, oriented.width)
+    flags = ("mirrored",) * oriented.mirrored + ("oblique",) * (oriented.oblique_share >= 0.5)
+    stats = PageStats(
+        page=number,
+        chars=len(chars),
+        replacement_rate=replaced / len(chars) if chars else 0.0,
+        duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
+        columns=1,
+        has_text_layer=has_text,
+        text_rotation=oriented.rotation,
+        flags=flags,
+    )
+    return PageWords(number, oriented.width, oriented.height, words), stats, warnings
+
+
+def _orientation_warnings(number: int, oriented: OrientedChars) -> list[str]:
+    warnings = []
+    if oriented.mirrored:
+        warnings.append(f"page {number}: text is drawn mirrored; read as if unmirrored")
+    if oriented.oblique_share >= 0.5:
+        warnings.append(
+            f"page {number}: {oriented.oblique_share:.0%} of the text is set at an angle, "
+            "not upright nor a quarter turn from it; that text is left out"
+        )
+    return warnings
+
+
+def describe(exc: BaseException) -> str:
+    """An exception on one line: its type and message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def read_pdf(
@@ -912,6 +1037,7 @@ def read_pdf(
 
     Documents of `parallel_min_pages` pages or more (default PARALLEL_MIN_PAGES)
     are read in worker processes, a page range each; the blocks are the same.
+    A page that cannot be read or laid out is skipped with a warning naming it.
     """
     path = Path(path)
     if path.stat().st_size == 0:
@@ -921,29 +1047,115 @@ def read_pdf(
     )
     if not any(s.has_text_layer for s in stats):
         raise IngestError(path, "no text layer on any page; OCR is not supported")
-    blocks, columns = blocks_from_pages(pages)
-    stats = [replace(s, columns=columns.get(s.page, s.columns)) for s in stats]
-    return PdfResult(blocks=blocks, pages=total, page_stats=stats, warnings=warnings)
+    if not any(page.words for page in pages):
+        reasons = f" ({'; '.join(warnings[:3])})" if warnings else ""
+        raise IngestError(path, f"no readable text on any page{reasons}")
+    try:
+        assembled = blocks_from_pages(pages)
+    except Exception as exc:  # a failure no single page explains
+        raise IngestError(path, f"could not assemble the text: {describe(exc)}") from exc
+    stats = [replace(s, columns=assembled.columns.get(s.page, s.columns)) for s in stats]
+    return PdfResult(
+        blocks=assembled.blocks,
+        pages=total,
+        page_stats=stats,
+        warnings=warnings + assembled.warnings,
+    )
 
 
-def blocks_from_pages(pages: list[PageWords]) -> tuple[list[Block], dict[int, int]]:
-    """Blocks from the pages' words (the steps that look across pages), and the
-    number of columns found on each page."""
-    _drop_running_lines(pages)
+@dataclass
+class AssembledText:
+    """Blocks made from a document's pages, the columns found on each page, and
+    warnings naming the pages skipped because a step failed on them."""
+
+    blocks: list[Block]
+    columns: dict[int, int]
+    warnings: list[str]
+
+
+def blocks_from_pages(pages: list[PageWords]) -> AssembledText:
+    """Blocks from the pages' words: the steps that look across pages.
+
+    A step that raises on one page skips that page (with a warning) rather than
+    failing the document; a failure in the final assembly is traced to the pages
+    that fail on their own.
+    """
+    warnings: list[str] = []
+
+    def skip(page: PageWords, step: str, exc: Exception) -> None:
+        warnings.append(f"page {page.number}: skipped, {step} failed: {describe(exc)}")
+
+    margins: dict[int, list[tuple[str, list[Word]]]] = {}
+    for page in pages:
+        try:
+            margins[page.number] = _margin_rows(page)
+        except Exception as exc:
+            skip(page, "finding running headers", exc)
+    pages = [p for p in pages if p.number in margins]
+    _drop_running_lines(pages, margins)
     body = _body_size(pages)
-    segments: list[list[_Line]] = []
+    segments: dict[int, list[list[_Line]]] = {}
     columns: dict[int, int] = {}
     for page in pages:
-        page.gutters = find_gutters(page.words, body)
+        try:
+            segments[page.number] = _page_segments(page, body)
+        except Exception as exc:
+            skip(page, "finding columns and lines", exc)
+            continue
         columns[page.number] = len(page.gutters) + 1
-        for seg in _reading_order(page):
-            for line in seg:
-                line.page = page.number
-                _finish_line(line, page.number)
-            segments.append(seg)
-    layout = _layout(pages, segments)
-    heights = {p.number: p.height for p in pages}
-    return _build_blocks(segments, layout, heights), columns
+    pages = [p for p in pages if p.number in segments]
+    try:
+        blocks = _assemble(pages, segments)
+    except Exception as exc:
+        failing = _pages_failing_alone(pages, segments)
+        if not failing:
+            raise
+        for page in failing:
+            skip(page, "building paragraphs", exc)
+        pages = [p for p in pages if p not in failing]
+        blocks = _assemble(pages, segments)
+    return AssembledText(blocks, columns, warnings)
+
+
+def _page_segments(page: PageWords, body: float) -> list[list[_Line]]:
+    """One page's lines in reading order, by segment (column runs, spanning lines)."""
+    page.gutters = find_gutters(page.words, body)
+    segments = _reading_order(page)
+    for seg in segments:
+        for line in seg:
+            line.page = page.number
+            _finish_line(line, page.number)
+    return segments
+
+
+def _assemble(pages: list[PageWords], segments: dict[int, list[list[_Line]]]) -> list[Block]:
+    """Paragraph blocks of these pages' segments, measured against these pages.
+
+    If it fails, the lines are put back as they were, so that it can be retried.
+    """
+    ordered = [seg for p in pages for seg in segments[p.number]]
+    lines = [ln for seg in ordered for ln in seg]
+    saved = [(ln.words, ln.size, ln.bold, ln.text) for ln in lines]
+    try:
+        layout = _layout(pages, ordered)
+        return _build_blocks(ordered, layout, {p.number: p.height for p in pages})
+    except Exception:
+        for line, (words, size, bold, text) in zip(lines, saved, strict=True):
+            line.words, line.size, line.bold, line.text = words, size, bold, text
+        raise
+
+
+def _pages_failing_alone(
+    pages: list[PageWords], segments: dict[int, list[list[_Line]]]
+) -> list[PageWords]:
+    """The pages whose paragraphs cannot be built even on their own."""
+    failing = []
+    for page in pages:
+        try:
+            _assemble([page], segments)
+        except Exception:
+            failing.append(page)
+    return failing
 
 
 def _body_size(pages: list[PageWords]) -> float:
@@ -952,4 +1164,4 @@ def _body_size(pages: list[PageWords]) -> float:
     for page in pages:
         for w in page.words:
             sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    return sizes.most_common(1)[0][0]
+    return sizes.most_common(1)[0][0] if sizes else 10.0

@@ -8,11 +8,15 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.errors import IngestError
 from pipeline.ingest import pdf
-from pipeline.ingest.pdf import PageWords, blocks_from_pages
+from pipeline.ingest.pdf import PageWords, blocks_from_pages, read_pdf
 
 # --------------------------------------------------------------------------- growth
 
@@ -112,7 +116,7 @@ def test_assembling_blocks_grows_linearly_with_the_page_count(unbroken):
     )
     large = synthetic_pages(400, unbroken=unbroken)
     with cpu_time_limit(max(3 * 8 * small, 0.5)):
-        blocks, _ = blocks_from_pages(large)
+        blocks = blocks_from_pages(large).blocks
     assert len(blocks) == (1 if unbroken else 400 * 10 // 5)
     assert all(b.text.split()[0] != "Quarterly" for b in blocks)  # running header dropped
 
@@ -131,3 +135,157 @@ def test_an_unbroken_paragraph_joins_hyphenated_words_across_thousands_of_lines(
             expected.append("known compound ")
     text = pdf._join_lines(lines, hyphenated={"well-known"})
     assert text == "".join(expected).rstrip()
+
+
+# --------------------------------------------------------------------------- rotated pages
+
+SENTENCES = [
+    f"Row {i} of the background check table for November reads as plain text." for i in range(1, 13)
+]
+
+
+def page_text(number: int) -> str:
+    """What page `number` says: twelve full lines and a short one ending the paragraph."""
+    return " ".join([*SENTENCES, f"End of page {number}."])
+
+
+def _draw_text_page(
+    canvas: Canvas, number: int, *, turn: float = 0, mirrored: bool = False
+) -> None:
+    """`page_text(number)`, a sentence a line, drawn turned `turn` degrees
+    anticlockwise about the page centre (or mirrored left to right)."""
+    width, height = canvas._pagesize
+    canvas.saveState()
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(turn)
+    if mirrored:
+        canvas.scale(-1, 1)
+    canvas.setFont("Times-Roman", 10)
+    for i, sentence in enumerate([*SENTENCES, f"End of page {number}."]):
+        canvas.drawString(-220, 150 - 14 * i, sentence)
+    canvas.restoreState()
+
+
+def _write_pdf(path: Path, pages: list[dict]) -> Path:
+    """One page per recipe: {"rotate": /Rotate entry, "turn": degrees, "mirrored": bool,
+    "landscape": bool}."""
+    canvas = Canvas(str(path), pagesize=letter)
+    for number, recipe in enumerate(pages, start=1):
+        canvas.setPageSize(landscape(letter) if recipe.get("landscape") else letter)
+        canvas.setPageRotation(recipe.get("rotate", 0))
+        turn, mirrored = recipe.get("turn", 0), recipe.get("mirrored", False)
+        _draw_text_page(canvas, number, turn=turn, mirrored=mirrored)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_page_with_rotate_90_and_text_upright_in_the_unrotated_page_is_read(tmp_path):
+    """A landscape page given /Rotate 90, as pdfplumber's rotated NICS table: pdfminer
+    turns its text sideways, and the page used to fail with IndexError."""
+    path = _write_pdf(tmp_path / "rotated.pdf", [{"landscape": True, "rotate": 90}])
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1)]
+    assert result.page_stats[0].text_rotation == 270
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_text_turned_on_an_upright_page_reads_in_order(tmp_path, turn):
+    path = _write_pdf(tmp_path / "turned.pdf", [{}, {"turn": turn}, {}])
+    result = read_pdf(path)
+    assert [(b.page, b.text) for b in result.blocks] == [(n, page_text(n)) for n in (1, 2, 3)]
+    assert [s.text_rotation for s in result.page_stats] == [0, turn, 0]
+
+
+def test_mirrored_glyphs_are_read_and_named_in_a_warning(tmp_path):
+    path = _write_pdf(tmp_path / "mirrored.pdf", [{}, {"mirrored": True}])
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1), page_text(2)]
+    assert result.page_stats[1].flags == ("mirrored",)
+    assert result.warnings == ["page 2: text is drawn mirrored; read as if unmirrored"]
+
+
+def test_a_page_of_oblique_text_is_skipped_with_a_warning(tmp_path):
+    path = _write_pdf(tmp_path / "oblique.pdf", [{}, {"turn": 45}, {}])
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1), page_text(3)]
+    assert result.page_stats[1].flags == ("oblique",)
+    assert result.warnings == [
+        "page 2: 100% of the text is set at an angle, not upright nor a quarter turn "
+        "from it; that text is left out"
+    ]
+
+
+def test_a_document_of_oblique_text_is_a_clear_error(tmp_path):
+    path = _write_pdf(tmp_path / "oblique.pdf", [{"turn": 30}])
+    with pytest.raises(IngestError, match=r"no readable text on any page \(page 1: 100%") as info:
+        read_pdf(path)
+    assert info.value.path == str(path)
+
+
+# --------------------------------------------------------------------------- failing pages
+
+
+def test_a_page_that_fails_to_read_is_skipped(tmp_path, monkeypatch):
+    path = _write_pdf(tmp_path / "three.pdf", [{}, {}, {}])
+    calls = []
+    real = pdf.dedupe_chars
+
+    def fail_on_second_page(chars, *args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("bad glyph stream")
+        return real(chars, *args)
+
+    monkeypatch.setattr(pdf, "dedupe_chars", fail_on_second_page)
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1), page_text(3)]
+    assert result.warnings == ["page 2: could not be read: ValueError: bad glyph stream"]
+
+
+def test_a_page_whose_layout_fails_is_skipped(tmp_path, monkeypatch):
+    path = _write_pdf(tmp_path / "three.pdf", [{}, {}, {}])
+    real = pdf._reading_order
+
+    def fail_on_page_two(page):
+        if page.number == 2:
+            raise IndexError("list index out of range")
+        return real(page)
+
+    monkeypatch.setattr(pdf, "_reading_order", fail_on_page_two)
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1), page_text(3)]
+    assert result.warnings == [
+        "page 2: skipped, finding columns and lines failed: IndexError: list index out of range"
+    ]
+
+
+def test_a_page_whose_paragraphs_fail_is_found_and_skipped(tmp_path, monkeypatch):
+    """A failure while building paragraphs across pages is traced to its page."""
+    path = _write_pdf(tmp_path / "three.pdf", [{}, {}, {}])
+    real = pdf._strip_superscripts
+
+    def fail_on_page_two(line):
+        if line.page == 2:
+            raise ZeroDivisionError("division by zero")
+        return real(line)
+
+    monkeypatch.setattr(pdf, "_strip_superscripts", fail_on_page_two)
+    result = read_pdf(path)
+    assert [b.text for b in result.blocks] == [page_text(1), page_text(3)]
+    assert result.warnings == [
+        "page 2: skipped, building paragraphs failed: ZeroDivisionError: division by zero"
+    ]
+
+
+def test_a_one_page_document_that_fails_is_a_clear_error(tmp_path, monkeypatch):
+    path = _write_pdf(tmp_path / "one.pdf", [{}])
+
+    def fail(chars, *args):
+        raise ValueError("bad glyph stream")
+
+    monkeypatch.setattr(pdf, "dedupe_chars", fail)
+    with pytest.raises(IngestError, match="not a readable PDF: bad glyph stream") as info:
+        read_pdf(path)
+    assert info.value.path == str(path)
