@@ -27,65 +27,15 @@ from pathlib import Path
 from statistics import median
 
 LAYOUTS = ("paragraphs", "unbroken")
-_VOCABULARY = [
-    "agreement",
-    "alliance",
-    "budget",
-    "committee",
-    "cooperation",
-    "council",
-    "defence",
-    "development",
-    "economic",
-    "energy",
-    "framework",
-    "government",
-    "implementation",
-    "infrastructure",
-    "international",
-    "investment",
-    "maritime",
-    "ministers",
-    "national",
-    "partnership",
-    "policy",
-    "programme",
-    "regional",
-    "resilience",
-    "security",
-    "strategy",
-    "support",
-    "technology",
-    "trade",
-    "treaty",
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "for",
-    "with",
-    "on",
-    "by",
-    "a",
-    "an",
-    "is",
-    "are",
-    "will",
-    "shall",
-    "should",
-    "must",
-    "this",
-    "that",
-    "these",
-    "their",
-    "its",
-    "our",
-    "between",
-    "across",
-    "under",
-    "within",
-]
+_VOCABULARY_TEXT = """
+    agreement alliance budget committee cooperation council defence development economic
+    energy framework government implementation infrastructure international investment
+    maritime ministers national partnership policy programme regional resilience
+    security strategy support technology trade treaty the of and to in for with on by a
+    an is are will shall should must this that these their its our between across under
+    within
+"""
+_VOCABULARY = _VOCABULARY_TEXT.split()
 
 
 def pdfplumber_ceiling(path: Path) -> int:

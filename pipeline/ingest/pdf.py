@@ -14,6 +14,7 @@ import math
 import multiprocessing
 import os
 import re
+import unicodedata
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -61,7 +62,12 @@ class PageStats:
     columns: int
     has_text_layer: bool
     text_rotation: int  # degrees anticlockwise the text runs from upright; read turned back
-    flags: tuple[str, ...]  # "mirrored", "oblique": see `orient_chars`
+    letter_rate: float  # share of the glyphs in words that are letters, digits or marks
+    reversed_word_rate: float  # share of the common words found that read backwards
+    small_text_rate: float  # share of the glyphs in words set under TINY_TEXT_PT
+    # "mirrored", "oblique" (see `orient_chars`); "reversed_words", "glyph_soup",
+    # "text_left_out", "tiny_text" (see `TextQuality`)
+    flags: tuple[str, ...]
 
 
 @dataclass
@@ -304,6 +310,134 @@ def _page_words(chars: list[Word]) -> list[Word]:
             w["text"] = _CID.sub("\ufffd", w["text"])
         kept.append(w)
     return kept
+
+
+# --------------------------------------------------------------------------- quality
+
+# Frequent English words of three letters or more (shorter ones spelt backwards
+# are too often words of other languages: French "si", "ta"). Text whose words
+# match mostly when spelt backwards comes from a mirrored or reversed text layer:
+# in English prose a quarter or more of the words of three letters or more are
+# on this list, and about 1% are on it spelt backwards.
+_COMMON_WORDS_TEXT = """
+    about after all also and any are been before between both but can could did each
+    first for from had has have her his into its may more most must new not now one
+    only other our over said shall she should some such than that the their them then
+    there these they this those through two under united upon was were what when where
+    which while who will with within would year years you your government national
+    states public policy security support development economic international agreement
+    president
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+TINY_TEXT_PT = 4.0  # glyphs set smaller than this cannot be read on the printed page
+_LEADER = re.compile(r"([^\w\s\ufffd]|_)\1{2,}")  # dot leaders and rules: "....", "____"
+_MIN_GLYPHS = 40  # fewer glyphs than this say too little to judge a page by
+_MIN_TINY_GLYPHS = 200
+
+
+@dataclass(frozen=True)
+class TextQuality:
+    """Counts that tell whether a page's words are readable text."""
+
+    glyphs: int  # visible glyphs in words, dot leaders and rules not counted
+    letters: int  # of those, letters, digits and combining marks
+    common_words: int  # words in COMMON_WORDS as written
+    reversed_words: int  # words in COMMON_WORDS only when read backwards
+    words_checked: int  # alphabetic words of three letters or more
+    small_glyphs: int  # glyphs set under TINY_TEXT_PT (leaders included)
+    all_glyphs: int
+
+    @property
+    def letter_rate(self) -> float:
+        return self.letters / self.glyphs if self.glyphs else 1.0
+
+    @property
+    def reversed_word_rate(self) -> float:
+        found = self.common_words + self.reversed_words
+        return self.reversed_words / found if found else 0.0
+
+    @property
+    def small_text_rate(self) -> float:
+        return self.small_glyphs / self.all_glyphs if self.all_glyphs else 0.0
+
+    @property
+    def reads_backwards(self) -> bool:
+        return (
+            self.reversed_words >= 5
+            and self.reversed_words > 2 * self.common_words
+            and self.reversed_words >= 0.1 * self.words_checked
+        )
+
+    @property
+    def glyph_soup(self) -> bool:
+        """Mostly unmapped glyphs, symbols and punctuation rather than letters."""
+        return self.glyphs >= _MIN_GLYPHS and self.letter_rate < 0.5
+
+    @property
+    def pure_garbage(self) -> bool:
+        """Next to no letters or digits at all: nothing worth publishing."""
+        return self.glyphs >= _MIN_GLYPHS and self.letter_rate < 0.1
+
+    @property
+    def tiny_text(self) -> bool:
+        """A page filled with text too small to read (hidden or microprinted text)."""
+        return self.all_glyphs >= _MIN_TINY_GLYPHS and self.small_text_rate >= 0.5
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        checks = (
+            ("reversed_words", self.reads_backwards),
+            ("glyph_soup", self.glyph_soup),
+            ("text_left_out", self.pure_garbage),
+            ("tiny_text", self.tiny_text),
+        )
+        return tuple(name for name, on in checks if on)
+
+
+def text_quality(words: list[Word]) -> TextQuality:
+    """Quality counts of a page's words (unmapped glyphs already U+FFFD)."""
+    glyphs = letters = common = backwards = checked = small = total = 0
+    for w in words:
+        text = w["text"]
+        total += len(text)
+        if w["size"] < TINY_TEXT_PT:
+            small += len(text)
+        counted = _LEADER.sub("", text)
+        glyphs += len(counted)
+        letters += sum(ch.isalnum() or unicodedata.category(ch)[0] == "M" for ch in counted)
+        token = text.strip(_WORD_EDGES).lower()
+        if len(token) >= 3 and token.isalpha():
+            checked += 1
+            if token in COMMON_WORDS:
+                common += 1
+            elif token[::-1] in COMMON_WORDS:
+                backwards += 1
+    return TextQuality(glyphs, letters, common, backwards, checked, small, total)
+
+
+_WORD_EDGES = ".,;:!?\"'()[]{}“”‘’«»-–—…*"
+
+
+def _quality_warnings(number: int, quality: TextQuality) -> list[str]:
+    warnings = []
+    if quality.reads_backwards:
+        warnings.append(
+            f"page {number}: text reads backwards (a mirrored or reversed text layer): "
+            f"{quality.reversed_words} of {quality.common_words + quality.reversed_words} "
+            "common words are spelt in reverse"
+        )
+    if quality.glyph_soup:
+        left_out = "; its text is left out" if quality.pure_garbage else ""
+        warnings.append(
+            f"page {number}: glyph soup: only {quality.letter_rate:.0%} of {quality.glyphs} "
+            f"glyphs are letters or digits{left_out}"
+        )
+    if quality.tiny_text:
+        warnings.append(
+            f"page {number}: unreadably small text: {quality.small_text_rate:.0%} of "
+            f"{quality.all_glyphs} glyphs are set under {TINY_TEXT_PT:g} pt"
+        )
+    return warnings
 
 
 # --------------------------------------------------------------------------- lines
@@ -997,6 +1131,10 @@ def _read_page(pdf: Any, number: int) -> tuple[PageWords, PageStats, list[str]]:
     warnings = _orientation_warnings(number, oriented)
     if not has_text:
         warnings.append(f"page {number}: no text layer; OCR is not supported")
+    quality = text_quality(words)
+    warnings += _quality_warnings(number, quality)
+    if quality.pure_garbage:
+        words = []
     words = _drop_line_numbers(words, oriented.width)
     flags = ("mirrored",) * oriented.mirrored + ("oblique",) * (oriented.oblique_share >= 0.5)
     stats = PageStats(
@@ -1007,7 +1145,10 @@ def _read_page(pdf: Any, number: int) -> tuple[PageWords, PageStats, list[str]]:
         columns=1,
         has_text_layer=has_text,
         text_rotation=oriented.rotation,
-        flags=flags,
+        letter_rate=round(quality.letter_rate, 4),
+        reversed_word_rate=round(quality.reversed_word_rate, 4),
+        small_text_rate=round(quality.small_text_rate, 4),
+        flags=flags + quality.flags,
     )
     return PageWords(number, oriented.width, oriented.height, words), stats, warnings
 

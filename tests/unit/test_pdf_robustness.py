@@ -289,3 +289,146 @@ def test_a_one_page_document_that_fails_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(IngestError, match="not a readable PDF: bad glyph stream") as info:
         read_pdf(path)
     assert info.value.path == str(path)
+
+
+# --------------------------------------------------------------------------- quality signals
+
+
+def _write_lines_pdf(path: Path, pages: list[tuple[list[str], float]]) -> Path:
+    """One page per (lines, font size), the lines drawn from the top of the page down."""
+    canvas = Canvas(str(path), pagesize=letter)
+    for lines, size in pages:
+        canvas.setFont("Helvetica", size)
+        for i, line in enumerate(lines):
+            canvas.drawString(72, 720 - 1.25 * size * i, line)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+ENGLISH = [
+    "The committee said that the treaty would support the security of the region.",
+    "It was agreed that each state should report on the policy before the council.",
+    "These measures are part of an agreement between the two governments of the day.",
+    "The president noted that they will work with their partners on this question.",
+]
+
+
+def test_clean_english_pages_raise_no_quality_flags(tmp_path):
+    path = _write_lines_pdf(tmp_path / "clean.pdf", [(ENGLISH * 3, 10)])
+    result = read_pdf(path)
+    (stats,) = result.page_stats
+    assert stats.flags == () and result.warnings == []
+    assert stats.letter_rate > 0.9
+    assert stats.reversed_word_rate == 0.0 and stats.small_text_rate == 0.0
+
+
+def test_text_that_reads_backwards_is_published_with_a_warning(tmp_path):
+    reversed_lines = [line[::-1] for line in ENGLISH * 3]
+    path = _write_lines_pdf(tmp_path / "mirror.pdf", [(ENGLISH * 3, 10), (reversed_lines, 10)])
+    result = read_pdf(path)
+    assert [s.flags for s in result.page_stats] == [(), ("reversed_words",)]
+    assert result.page_stats[1].reversed_word_rate == 1.0
+    # 9 + 8 + 7 + 8 listed words of three letters or more in the four lines, three times
+    assert result.warnings == [
+        "page 2: text reads backwards (a mirrored or reversed text layer): "
+        "96 of 96 common words are spelt in reverse"
+    ]
+    assert ".noiger eht fo ytiruces eht" in " ".join(b.text for b in result.blocks)
+
+
+def test_glyph_soup_is_published_with_a_warning(tmp_path):
+    soup = ["#$%&*+=<>@^|~ Rx 7 {}[]\\/" for _ in range(12)]
+    path = _write_lines_pdf(tmp_path / "soup.pdf", [(ENGLISH, 10), (soup, 10)])
+    result = read_pdf(path)
+    assert result.page_stats[1].flags == ("glyph_soup",)
+    assert result.page_stats[1].letter_rate == pytest.approx(3 / 22, abs=1e-4)  # R, x, 7
+    assert result.warnings == ["page 2: glyph soup: only 14% of 264 glyphs are letters or digits"]
+    assert "Rx 7" in " ".join(b.text for b in result.blocks)
+
+
+def test_a_page_of_pure_garbage_is_left_out_with_a_warning(tmp_path):
+    garbage = ["#$%&*+=<>@^|~ {}[]\\/ §¶†‡•" for _ in range(12)]
+    path = _write_lines_pdf(tmp_path / "garbage.pdf", [(ENGLISH, 10), (garbage, 10)])
+    result = read_pdf(path)
+    assert result.page_stats[1].flags == ("glyph_soup", "text_left_out")
+    assert result.warnings == [
+        "page 2: glyph soup: only 0% of 288 glyphs are letters or digits; its text is left out"
+    ]
+    assert {b.page for b in result.blocks} == {1}
+
+
+def test_dot_leaders_are_not_glyph_soup(tmp_path):
+    contents = [
+        f"Chapter {n} on treaty policy ..................................... {n}"
+        for n in range(1, 16)
+    ]
+    path = _write_lines_pdf(tmp_path / "contents.pdf", [(contents, 10)])
+    result = read_pdf(path)
+    assert result.page_stats[0].flags == () and result.warnings == []
+
+
+def test_a_page_of_two_point_text_is_published_with_a_warning(tmp_path):
+    tiny = [f"{line} Line {i}." for i, line in enumerate(ENGLISH * 40)]
+    path = _write_lines_pdf(tmp_path / "tiny.pdf", [(ENGLISH, 10), (tiny, 2)])
+    result = read_pdf(path)
+    assert result.page_stats[1].flags == ("tiny_text",)
+    assert result.page_stats[1].small_text_rate == 1.0
+    (warning,) = result.warnings
+    assert warning.startswith("page 2: unreadably small text: 100% of ")
+    assert warning.endswith(" glyphs are set under 4 pt")
+    assert any(b.page == 2 for b in result.blocks)
+
+
+def _unmapped_font_pdf(lines: list[str], readable: list[str]) -> bytes:
+    """A one-page PDF in a composite font without a ToUnicode map: every glyph comes
+    out as "(cid:N)". `lines` are hex glyph codes; `readable` lines are in Helvetica."""
+    shown = " ".join(f"<{line}> Tj T*" for line in lines)
+    plain = " ".join(f"({line}) Tj T*" for line in readable)
+    content = f"BT /F1 12 Tf 72 700 Td 14 TL {shown} /F2 12 Tf {plain} ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        "/Resources << /Font << /F1 5 0 R /F2 8 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H "
+        "/DescendantFonts [6 0 R] >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped /DW 500 /FontDescriptor 7 0 R "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        "<< /Type /FontDescriptor /FontName /Unmapped /Flags 4 /FontBBox [0 -200 1000 800] "
+        "/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out + trailer.encode()
+
+
+UNMAPPED_LINE = "0024002500260027 0028002900300031"  # eight glyphs, no Unicode for any
+
+
+def test_unmapped_glyphs_are_glyph_soup(tmp_path):
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(_unmapped_font_pdf([UNMAPPED_LINE] * 10, ["Readable words here."] * 4))
+    result = read_pdf(path)
+    (stats,) = result.page_stats
+    assert stats.flags == ("glyph_soup",)
+    assert stats.replacement_rate == pytest.approx(80 / (80 + 4 * 20))
+    # 80 unmapped glyphs and 4 x 18 visible chars, 4 x 17 of them letters
+    assert result.warnings == ["page 1: glyph soup: only 45% of 152 glyphs are letters or digits"]
+    assert "Readable words here." in " ".join(b.text for b in result.blocks)
+
+
+def test_a_document_of_unmapped_glyphs_is_a_clear_error(tmp_path):
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(_unmapped_font_pdf([UNMAPPED_LINE] * 10, []))
+    with pytest.raises(IngestError, match=r"no readable text on any page \(page 1: glyph soup"):
+        read_pdf(path)
