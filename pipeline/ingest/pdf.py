@@ -482,9 +482,10 @@ def _dominant_size(words: list[Word]) -> float:
     return weights.most_common(1)[0][0]
 
 
-def _strip_superscripts(line: _Line) -> None:
-    """Remove footnote reference marks: small, raised digits or symbols."""
-    size = _dominant_size(line.words)
+def _strip_superscripts(line: _Line) -> bool:
+    """Remove footnote reference marks: small, raised digits or symbols, from a
+    finished line (its size is its words' dominant size). Whether any were removed."""
+    size = line.size
     base = median(w["bottom"] for w in line.words if round(w["size"], 1) == size)
     kept = [
         w
@@ -497,6 +498,8 @@ def _strip_superscripts(line: _Line) -> None:
     ]
     if kept and len(kept) < len(line.words):
         line.words = kept
+        return True
+    return False
 
 
 def _finish_line(line: _Line, page: int) -> _Line:
@@ -917,8 +920,8 @@ def _build_blocks(
             else:
                 note.append(line)
             continue
-        _strip_superscripts(line)
-        _finish_line(line, line.page)
+        if _strip_superscripts(line):
+            _finish_line(line, line.page)
         if current and not _new_paragraph(current[-1], line, layout):
             current.append(line)
         elif resumed := _resumable(paragraphs, current, line, layout):
@@ -979,16 +982,12 @@ def _is_heading_paragraph(lines: list[_Line], body: float) -> bool:
 
 
 def _layout(pages: list[PageWords], segments: list[list[_Line]]) -> _Layout:
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for w in page.words:
-            sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    body = _body_size(pages)
     gaps = [
         b.top - a.bottom
         for seg in segments
         for a, b in pairwise(seg)
-        if abs(_dominant_size(a.words) - body) < 0.6 and 0 <= b.top - a.bottom < 2 * body
+        if abs(a.size - body) < 0.6 and 0 <= b.top - a.bottom < 2 * body
     ]
     left: dict[tuple[int, int], list[float]] = {}
     right: dict[tuple[int, int], list[float]] = {}
