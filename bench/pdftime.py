@@ -10,8 +10,10 @@ JSON with every sample and the medians.
 The second form generates one-column text PDFs of each page count (running
 header, page numbers, headings and paragraphs; or, with layout "unbroken", one
 paragraph that never ends across all pages) and prints `read_pdf`'s seconds
-per page for each, so growth faster than the page count shows as a rising
-figure. `--profile FILE` also writes a cProfile of the largest read.
+per page for each, wall and CPU (this process and its page-range workers: on
+a shared machine the CPU figure is the steadier one), so growth faster than the
+page count shows as a rising figure. `--profile FILE` also writes a cProfile of
+the largest read (of the main process: the steps after the pages are read).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -110,19 +114,28 @@ def make_text_pdf(path: Path, pages: int, layout: str = "paragraphs", seed: int 
     canvas.save()
 
 
-def time_read(path: Path, profile: Path | None = None) -> tuple[float, int, int]:
-    """Seconds `read_pdf` takes on `path` (optionally profiled), its pages and blocks."""
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the page-range workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def time_read(path: Path, profile: Path | None = None) -> tuple[float, float, int, int]:
+    """Wall and CPU seconds `read_pdf` takes on `path` (optionally profiled in this
+    process; the workers are not), its pages and blocks."""
     from pipeline.ingest.pdf import read_pdf
 
     profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     if profiler:
         profiler.enable()
     result = read_pdf(path)
     if profiler:
         profiler.disable()
         profiler.dump_stats(str(profile))
-    return time.perf_counter() - started, result.pages, len(result.blocks)
+    wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
+    return wall, cpu, result.pages, len(result.blocks)
 
 
 def scaling(page_counts: list[int], layouts: list[str], profile: Path | None) -> list[dict]:
@@ -135,7 +148,7 @@ def scaling(page_counts: list[int], layouts: list[str], profile: Path | None) ->
                 make_text_pdf(path, pages, layout)
                 largest = pages == max(page_counts)
                 target = profile.with_suffix(f".{layout}.prof") if profile and largest else None
-                seconds, read_pages, blocks = time_read(path, target)
+                seconds, cpu, read_pages, blocks = time_read(path, target)
                 rows.append(
                     {
                         "layout": layout,
@@ -143,6 +156,8 @@ def scaling(page_counts: list[int], layouts: list[str], profile: Path | None) ->
                         "blocks": blocks,
                         "seconds": round(seconds, 2),
                         "seconds_per_page": round(seconds / read_pages, 4),
+                        "cpu_seconds_per_page": round(cpu / read_pages, 4),
+                        "load_average": round(os.getloadavg()[0], 2),
                     }
                 )
                 print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
