@@ -201,13 +201,13 @@ def orient_chars(chars: list[Word], width: float, height: float) -> OrientedChar
     the unrotated page, comes out of pdfminer turned and is read here.
     """
     keys = [char_orientation(c) for c in chars]
+    if all(k == UPRIGHT for k in keys):  # nearly every page
+        return OrientedChars(chars, width, height, 0, False, 0.0)
     visible = Counter(k for c, k in zip(chars, keys, strict=True) if not c["text"].isspace())
     oblique_share = visible[None] / max(1, sum(visible.values()))
     del visible[None]
     main = max(visible, key=lambda k: (visible[k], k == UPRIGHT), default=UPRIGHT)
     if main == UPRIGHT:
-        if all(k == UPRIGHT for k in keys):
-            return OrientedChars(chars, width, height, 0, False, oblique_share)
         kept = [
             c if k == UPRIGHT else {**c, "upright": False} for c, k in zip(chars, keys, strict=True)
         ]
