@@ -157,8 +157,8 @@ def _layout_chars(objects: list[LTItem]) -> Any:
             yield from _layout_chars(obj._objs)
 
 
-# A char's orientation: (anticlockwise turn of its baseline from the x axis, in
-# quarter turns as degrees; whether its glyph is mirrored), or None when the
+# A char's orientation: (the quarter turn, in degrees anticlockwise, that takes
+# upright text to it; whether it is also mirrored left to right), or None when its
 # baseline is more than this many degrees off every quarter turn.
 Orientation = tuple[int, bool] | None
 UPRIGHT: Orientation = (0, False)
@@ -166,7 +166,12 @@ _OBLIQUE_DEGREES = 10.0
 
 
 def char_orientation(char: Word) -> Orientation:
-    """Which way a char's text runs, from its text matrix (PDF space, y up)."""
+    """Which way a char's text runs, from its text matrix (PDF space, y up).
+
+    The angle is the baseline's (a slanted, synthetic italic keeps a level
+    baseline). A mirrored glyph's baseline runs the other way from its turn: a
+    mirror image of upright text has its baseline pointing left.
+    """
     a, b, c, d = char["matrix"][:4]
     if b == 0 and c == 0 and a > 0 and d > 0:
         return UPRIGHT
@@ -174,7 +179,8 @@ def char_orientation(char: Word) -> Orientation:
     turns = round(angle / 90)
     if abs(angle - 90 * turns) > _OBLIQUE_DEGREES:
         return None
-    return (turns % 4) * 90, a * d - b * c < 0
+    mirrored = a * d - b * c < 0
+    return (turns + 2 * mirrored) % 4 * 90, mirrored
 
 
 @dataclass
@@ -185,7 +191,7 @@ class OrientedChars:
     width: float
     height: float
     rotation: int  # the turn undone, in degrees anticlockwise
-    mirrored: bool  # the glyphs were drawn mirrored and have been flipped back
+    mirrored: bool  # the text was drawn mirrored left to right and has been flipped back
     oblique_share: float  # visible chars at an angle no quarter turn makes upright
 
 
@@ -218,7 +224,7 @@ def orient_chars(chars: list[Word], width: float, height: float) -> OrientedChar
     for char, key in zip(chars, keys, strict=True):
         x0, top, x1, bottom = _turned_box(char, turn, width, height)
         if mirrored:
-            top, bottom = turned_height - bottom, turned_height - top
+            x0, x1 = turned_width - x1, turned_width - x0
         moved = {**char, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
         moved["doctop"] = top + (char["doctop"] - char["top"])
         moved["upright"] = key == main
@@ -333,6 +339,7 @@ TINY_TEXT_PT = 4.0  # glyphs set smaller than this cannot be read on the printed
 _LEADER = re.compile(r"([^\w\s\ufffd]|_)\1{2,}")  # dot leaders and rules: "....", "____"
 _MIN_GLYPHS = 40  # fewer glyphs than this say too little to judge a page by
 _MIN_TINY_GLYPHS = 200
+_WORD_EDGES = ".,;:!?\"'()[]{}“”‘’«»-–—…*"  # stripped before a word is looked up
 
 
 @dataclass(frozen=True)
@@ -413,9 +420,6 @@ def text_quality(words: list[Word]) -> TextQuality:
             elif token[::-1] in COMMON_WORDS:
                 backwards += 1
     return TextQuality(glyphs, letters, common, backwards, checked, small, total)
-
-
-_WORD_EDGES = ".,;:!?\"'()[]{}“”‘’«»-–—…*"
 
 
 def _quality_warnings(number: int, quality: TextQuality) -> list[str]:
@@ -833,7 +837,9 @@ class _ParagraphText:
         return "".join(self.parts)
 
     def add_line(self, nxt: str) -> None:
-        """Append the next wrapped line the way `_join_pair` rules say."""
+        """Append the next wrapped line: directly after an identifier or URL broken
+        at a dash or slash, dropping an end-of-line hyphen that splits a word (not a
+        compound the document hyphenates elsewhere), else after a space."""
         end = self.window
         number_break = end.endswith("-") and end[-2:-1].isdigit() and nxt[:1].isdigit()
         if _ID_BREAK.search(end[-3:]) or number_break:
@@ -1107,7 +1113,7 @@ def _read_range(
         except Exception as exc:
             if total == 1:
                 raise _open_error(path, exc) from exc
-            warnings.append(f"page {number}: could not be read: {describe(exc)}")
+            warnings.append(f"page {number}: could not be read: {_error_text(exc)}")
             continue
         pages.append(page)
         stats.append(page_stats)
@@ -1164,7 +1170,7 @@ def _orientation_warnings(number: int, oriented: OrientedChars) -> list[str]:
     return warnings
 
 
-def describe(exc: BaseException) -> str:
+def _error_text(exc: BaseException) -> str:
     """An exception on one line: its type and message."""
     message = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
@@ -1193,7 +1199,7 @@ def read_pdf(
     try:
         assembled = blocks_from_pages(pages)
     except Exception as exc:  # a failure no single page explains
-        raise IngestError(path, f"could not assemble the text: {describe(exc)}") from exc
+        raise IngestError(path, f"could not assemble the text: {_error_text(exc)}") from exc
     stats = [replace(s, columns=assembled.columns.get(s.page, s.columns)) for s in stats]
     return PdfResult(
         blocks=assembled.blocks,
@@ -1223,7 +1229,7 @@ def blocks_from_pages(pages: list[PageWords]) -> AssembledText:
     warnings: list[str] = []
 
     def skip(page: PageWords, step: str, exc: Exception) -> None:
-        warnings.append(f"page {page.number}: skipped, {step} failed: {describe(exc)}")
+        warnings.append(f"page {page.number}: skipped, {step} failed: {_error_text(exc)}")
 
     margins: dict[int, list[tuple[str, list[Word]]]] = {}
     for page in pages:
@@ -1271,7 +1277,8 @@ def _page_segments(page: PageWords, body: float) -> list[list[_Line]]:
 def _assemble(pages: list[PageWords], segments: dict[int, list[list[_Line]]]) -> list[Block]:
     """Paragraph blocks of these pages' segments, measured against these pages.
 
-    If it fails, the lines are put back as they were, so that it can be retried.
+    Building paragraphs strips footnote marks from lines; the lines are put back
+    as they were afterwards, so that pages can be tried again without a failing one.
     """
     ordered = [seg for p in pages for seg in segments[p.number]]
     lines = [ln for seg in ordered for ln in seg]
@@ -1279,10 +1286,9 @@ def _assemble(pages: list[PageWords], segments: dict[int, list[list[_Line]]]) ->
     try:
         layout = _layout(pages, ordered)
         return _build_blocks(ordered, layout, {p.number: p.height for p in pages})
-    except Exception:
+    finally:
         for line, (words, size, bold, text) in zip(lines, saved, strict=True):
             line.words, line.size, line.bold, line.text = words, size, bold, text
-        raise
 
 
 def _pages_failing_alone(

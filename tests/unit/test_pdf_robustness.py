@@ -150,16 +150,16 @@ def page_text(number: int) -> str:
 
 
 def _draw_text_page(
-    canvas: Canvas, number: int, *, turn: float = 0, mirrored: bool = False
+    canvas: Canvas, number: int, *, turn: float = 0, mirror: tuple[int, int] = (1, 1)
 ) -> None:
     """`page_text(number)`, a sentence a line, drawn turned `turn` degrees
-    anticlockwise about the page centre (or mirrored left to right)."""
+    anticlockwise about the page centre, then scaled by `mirror` ((-1, 1): a mirror
+    image left to right; (1, -1): top to bottom)."""
     width, height = canvas._pagesize
     canvas.saveState()
     canvas.translate(width / 2, height / 2)
     canvas.rotate(turn)
-    if mirrored:
-        canvas.scale(-1, 1)
+    canvas.scale(*mirror)
     canvas.setFont("Times-Roman", 10)
     for i, sentence in enumerate([*SENTENCES, f"End of page {number}."]):
         canvas.drawString(-220, 150 - 14 * i, sentence)
@@ -167,14 +167,14 @@ def _draw_text_page(
 
 
 def _write_pdf(path: Path, pages: list[dict]) -> Path:
-    """One page per recipe: {"rotate": /Rotate entry, "turn": degrees, "mirrored": bool,
+    """One page per recipe: {"rotate": /Rotate entry, "turn": degrees, "mirror": scale,
     "landscape": bool}."""
     canvas = Canvas(str(path), pagesize=letter)
     for number, recipe in enumerate(pages, start=1):
         canvas.setPageSize(landscape(letter) if recipe.get("landscape") else letter)
         canvas.setPageRotation(recipe.get("rotate", 0))
-        turn, mirrored = recipe.get("turn", 0), recipe.get("mirrored", False)
-        _draw_text_page(canvas, number, turn=turn, mirrored=mirrored)
+        turn, mirror = recipe.get("turn", 0), recipe.get("mirror", (1, 1))
+        _draw_text_page(canvas, number, turn=turn, mirror=mirror)
         canvas.showPage()
     canvas.save()
     return path
@@ -198,11 +198,13 @@ def test_text_turned_on_an_upright_page_reads_in_order(tmp_path, turn):
     assert [s.text_rotation for s in result.page_stats] == [0, turn, 0]
 
 
-def test_mirrored_glyphs_are_read_and_named_in_a_warning(tmp_path):
-    path = _write_pdf(tmp_path / "mirrored.pdf", [{}, {"mirrored": True}])
+@pytest.mark.parametrize(("mirror", "rotation"), [((-1, 1), 0), ((1, -1), 180)])
+def test_mirrored_glyphs_are_read_and_named_in_a_warning(tmp_path, mirror, rotation):
+    path = _write_pdf(tmp_path / "mirrored.pdf", [{}, {"mirror": mirror}])
     result = read_pdf(path)
     assert [b.text for b in result.blocks] == [page_text(1), page_text(2)]
     assert result.page_stats[1].flags == ("mirrored",)
+    assert result.page_stats[1].text_rotation == rotation
     assert result.warnings == ["page 2: text is drawn mirrored; read as if unmirrored"]
 
 
