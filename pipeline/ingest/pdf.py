@@ -49,6 +49,7 @@ _BULLET = re.compile(r"^[•◆◇▪▫●○■□►▶➢✓❖◦·]")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$", re.IGNORECASE)
 _SENTENCE_END = (".", "?", "!", ":", '"', "”", "’")
 _MARGIN_ROWS = 3  # outermost rows per page examined as header/footer candidates
+_MAX_PAGE_SIDE = 14_400  # points: the largest page side PDF allows (200 inches)
 
 
 @dataclass(frozen=True)
@@ -579,11 +580,24 @@ def _drop_running_lines(
 
 
 def find_gutters(words: list[Word], body_size: float) -> list[tuple[float, float]]:
-    """X-ranges between columns: interior runs of near-zero word coverage."""
+    """X-ranges between columns: interior runs of near-zero word coverage.
+
+    The coverage is a histogram a point wide across the words' extent; words
+    drawn further from the rest than any page is wide (stray text far off the
+    page) are left out of it, or one of them would make it enormous.
+    """
     if len(words) < 20:
         return []
     left = int(min(w["x0"] for w in words))
     right = int(max(w["x1"] for w in words)) + 1
+    if right - left > _MAX_PAGE_SIDE:
+        centre = median(w["x0"] for w in words)
+        half = _MAX_PAGE_SIDE / 2
+        words = [w for w in words if w["x0"] >= centre - half and w["x1"] <= centre + half]
+        if len(words) < 20:
+            return []
+        left = int(min(w["x0"] for w in words))
+        right = int(max(w["x1"] for w in words)) + 1
     diff = np.zeros(right - left + 2)
     for w in words:
         diff[int(w["x0"]) - left] += 1

@@ -82,18 +82,24 @@ def synthetic_pages(count: int, *, unbroken: bool) -> list[PageWords]:
     return pages
 
 
+class OverBudget(Exception):
+    """Raised by the profiling timer when a block uses more CPU time than allowed."""
+
+
 @contextmanager
 def cpu_time_limit(seconds: float) -> Iterator[None]:
-    """Fail the block once this process has used `seconds` of CPU time: a budget
-    that other processes on a busy machine do not eat into."""
+    """Fail the test once the block has used `seconds` of this process's CPU time: a
+    budget that other processes on a busy machine do not eat into."""
 
     def over_budget(signum: int, frame: object) -> None:
-        raise TimeoutError(f"over the CPU budget of {seconds:.2f} s")
+        raise OverBudget(f"over the CPU budget of {seconds:.2f} s")
 
     previous = signal.signal(signal.SIGPROF, over_budget)
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
+    except OverBudget as exc:  # raised wherever the block was, even inside numpy
+        pytest.fail(str(exc), pytrace=False)
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
@@ -434,3 +440,23 @@ def test_a_document_of_unmapped_glyphs_is_a_clear_error(tmp_path):
     path.write_bytes(_unmapped_font_pdf([UNMAPPED_LINE] * 10, []))
     with pytest.raises(IngestError, match=r"no readable text on any page \(page 1: glyph soup"):
         read_pdf(path)
+
+
+# --------------------------------------------------------------------------- huge pages
+
+
+def test_a_word_drawn_far_off_the_page_does_not_blow_up_column_finding():
+    """Column finding histograms the words' extent a point at a time; one stray word
+    100 million points away made that a 100-million-step loop over 800 MB arrays."""
+    columns = [
+        _word("text", left + 23 * i, 100 + 12 * row)
+        for row in range(30)
+        for left in (72.0, 330.0)
+        for i in range(3)
+    ]  # two columns of three 20-pt words a row, 3 pt apart: 72-138 and 330-396
+    stray = _word("stray", 1e8, 400)
+    with cpu_time_limit(5.0):
+        gutters = pdf.find_gutters([*columns, stray], body_size=10.0)
+    assert len(gutters) == 1
+    start, end = gutters[0]
+    assert 138 <= start < end <= 330
