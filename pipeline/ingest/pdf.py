@@ -10,12 +10,14 @@ so that a sentence broken by a column or page break stays in one block.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import re
+import unicodedata
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -23,7 +25,9 @@ from typing import Any
 
 import numpy as np
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTItem
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import extract_words
 
@@ -45,6 +49,7 @@ _BULLET = re.compile(r"^[•◆◇▪▫●○■□►▶➢✓❖◦·]")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$", re.IGNORECASE)
 _SENTENCE_END = (".", "?", "!", ":", '"', "”", "’")
 _MARGIN_ROWS = 3  # outermost rows per page examined as header/footer candidates
+_MAX_PAGE_SIDE = 14_400  # points: the largest page side PDF allows (200 inches)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,13 @@ class PageStats:
     duplicate_rate: float
     columns: int
     has_text_layer: bool
+    text_rotation: int  # degrees anticlockwise the text runs from upright; read turned back
+    letter_rate: float  # share of the glyphs in words that are letters, digits or marks
+    reversed_word_rate: float  # share of the common words found that read backwards
+    small_text_rate: float  # share of the glyphs in words set under TINY_TEXT_PT
+    # "mirrored", "oblique" (see `orient_chars`); "reversed_words", "glyph_soup",
+    # "text_left_out", "tiny_text" (see `TextQuality`)
+    flags: tuple[str, ...]
 
 
 @dataclass
@@ -90,7 +102,9 @@ class _Line:
 
 
 @dataclass
-class _Page:
+class PageWords:
+    """One page's words after per-page cleaning, in the page's upright frame."""
+
     number: int
     width: float
     height: float
@@ -99,6 +113,141 @@ class _Page:
 
 
 # --------------------------------------------------------------------------- chars
+
+
+def page_chars(page: Any) -> list[Word]:
+    """The chars of a pdfplumber page, with the values `page.chars` gives, and only
+    the keys read here (text, box, doctop, upright, size, fontname, matrix).
+
+    pdfplumber resolves some twenty attributes of every char into a dict, several
+    times the cost of parsing the page itself; the coordinates are computed the
+    same way (top-left origin, MediaBox offset applied).
+    """
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    initial_doctop = page.initial_doctop
+    chars: list[Word] = []
+    for obj in _layout_chars(page.layout._objs):
+        top = (height - obj.y1) + mb_top
+        fontname = obj.fontname
+        chars.append(
+            {
+                "text": obj.get_text(),
+                "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+                "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+                "top": top,
+                "bottom": (height - obj.y0) + mb_top,
+                "doctop": initial_doctop + top,
+                "upright": obj.upright,
+                "size": obj.size,
+                "fontname": fix_fontname_bytes(fontname)
+                if isinstance(fontname, bytes)
+                else fontname,
+                "matrix": obj.matrix,
+            }
+        )
+    return chars
+
+
+def _layout_chars(objects: list[LTItem]) -> Any:
+    """LTChars of a layout in pdfplumber's order: depth first through figures."""
+    for obj in objects:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _layout_chars(obj._objs)
+
+
+# A char's orientation: (the quarter turn, in degrees anticlockwise, that takes
+# upright text to it; whether it is also mirrored left to right), or None when its
+# baseline is more than this many degrees off every quarter turn.
+Orientation = tuple[int, bool] | None
+UPRIGHT: Orientation = (0, False)
+_OBLIQUE_DEGREES = 10.0
+
+
+def char_orientation(char: Word) -> Orientation:
+    """Which way a char's text runs, from its text matrix (PDF space, y up).
+
+    The angle is the baseline's (a slanted, synthetic italic keeps a level
+    baseline). A mirrored glyph's baseline runs the other way from its turn: a
+    mirror image of upright text has its baseline pointing left.
+    """
+    a, b, c, d = char["matrix"][:4]
+    if b == 0 and c == 0 and a > 0 and d > 0:
+        return UPRIGHT
+    angle = math.degrees(math.atan2(b, a))
+    turns = round(angle / 90)
+    if abs(angle - 90 * turns) > _OBLIQUE_DEGREES:
+        return None
+    mirrored = a * d - b * c < 0
+    return (turns + 2 * mirrored) % 4 * 90, mirrored
+
+
+@dataclass
+class OrientedChars:
+    """A page's chars in the frame where its text reads upright, left to right."""
+
+    chars: list[Word]
+    width: float
+    height: float
+    rotation: int  # the turn undone, in degrees anticlockwise
+    mirrored: bool  # the text was drawn mirrored left to right and has been flipped back
+    oblique_share: float  # visible chars at an angle no quarter turn makes upright
+
+
+def orient_chars(chars: list[Word], width: float, height: float) -> OrientedChars:
+    """Turn (and un-mirror) a page's chars so that its main text reads upright.
+
+    The page's orientation is the one most visible chars share (upright wins
+    ties). Chars in it are moved into the turned frame, whose width and height
+    swap for a quarter turn, with their size taken from the turned box (for a
+    quarter-turned char pdfminer's size is its advance width); all other chars are
+    marked not upright, so the word extractor leaves them out, as it always left
+    out rotated margin text. A page rotated by its /Rotate entry, text upright in
+    the unrotated page, comes out of pdfminer turned and is read here.
+    """
+    keys = [char_orientation(c) for c in chars]
+    if all(k == UPRIGHT for k in keys):  # nearly every page
+        return OrientedChars(chars, width, height, 0, False, 0.0)
+    visible = Counter(k for c, k in zip(chars, keys, strict=True) if not c["text"].isspace())
+    oblique_share = visible[None] / max(1, sum(visible.values()))
+    del visible[None]
+    main = max(visible, key=lambda k: (visible[k], k == UPRIGHT), default=UPRIGHT)
+    if main == UPRIGHT:
+        kept = [
+            c if k == UPRIGHT else {**c, "upright": False} for c, k in zip(chars, keys, strict=True)
+        ]
+        return OrientedChars(kept, width, height, 0, False, oblique_share)
+    turn, mirrored = main
+    turned_width, turned_height = (height, width) if turn in (90, 270) else (width, height)
+    oriented = []
+    for char, key in zip(chars, keys, strict=True):
+        x0, top, x1, bottom = _turned_box(char, turn, width, height)
+        if mirrored:
+            x0, x1 = turned_width - x1, turned_width - x0
+        moved = {**char, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+        moved["doctop"] = top + (char["doctop"] - char["top"])
+        moved["upright"] = key == main
+        if key == main:
+            moved["size"] = bottom - top
+        oriented.append(moved)
+    return OrientedChars(oriented, turned_width, turned_height, turn, mirrored, oblique_share)
+
+
+def _turned_box(
+    char: Word, turn: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of a char after turning the page so that text whose
+    baseline runs `turn` degrees anticlockwise runs left to right."""
+    x0, top, x1, bottom = char["x0"], char["top"], char["x1"], char["bottom"]
+    if turn == 90:  # reading up the page: its right edge becomes the top
+        return height - bottom, x0, height - top, x1
+    if turn == 180:
+        return width - x1, height - bottom, width - x0, height - top
+    if turn == 270:  # reading down the page: its left edge becomes the top
+        return top, width - x1, bottom, width - x0
+    return x0, top, x1, bottom
 
 
 def dedupe_chars(chars: list[Word], tolerance: float = 1.0) -> list[Word]:
@@ -170,6 +319,132 @@ def _page_words(chars: list[Word]) -> list[Word]:
     return kept
 
 
+# --------------------------------------------------------------------------- quality
+
+# Frequent English words of three letters or more (shorter ones spelt backwards
+# are too often words of other languages: French "si", "ta"). Text whose words
+# match mostly when spelt backwards comes from a mirrored or reversed text layer:
+# in English prose a quarter or more of the words of three letters or more are
+# on this list, and about 1% are on it spelt backwards.
+_COMMON_WORDS_TEXT = """
+    about after all also and any are been before between both but can could did each
+    first for from had has have her his into its may more most must new not now one
+    only other our over said shall she should some such than that the their them then
+    there these they this those through two under united upon was were what when where
+    which while who will with within would year years you your government national
+    states public policy security support development economic international agreement
+    president
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+TINY_TEXT_PT = 4.0  # glyphs set smaller than this cannot be read on the printed page
+_LEADER = re.compile(r"([^\w\s\ufffd]|_)\1{2,}")  # dot leaders and rules: "....", "____"
+_MIN_GLYPHS = 40  # fewer glyphs than this say too little to judge a page by
+_MIN_TINY_GLYPHS = 200
+_WORD_EDGES = ".,;:!?\"'()[]{}“”‘’«»-–—…*"  # stripped before a word is looked up
+
+
+@dataclass(frozen=True)
+class TextQuality:
+    """Counts that tell whether a page's words are readable text."""
+
+    glyphs: int  # visible glyphs in words, dot leaders and rules not counted
+    letters: int  # of those, letters, digits and combining marks
+    common_words: int  # words in COMMON_WORDS as written
+    reversed_words: int  # words in COMMON_WORDS only when read backwards
+    words_checked: int  # alphabetic words of three letters or more
+    small_glyphs: int  # glyphs set under TINY_TEXT_PT (leaders included)
+    all_glyphs: int
+
+    @property
+    def letter_rate(self) -> float:
+        return self.letters / self.glyphs if self.glyphs else 1.0
+
+    @property
+    def reversed_word_rate(self) -> float:
+        found = self.common_words + self.reversed_words
+        return self.reversed_words / found if found else 0.0
+
+    @property
+    def small_text_rate(self) -> float:
+        return self.small_glyphs / self.all_glyphs if self.all_glyphs else 0.0
+
+    @property
+    def reads_backwards(self) -> bool:
+        return (
+            self.reversed_words >= 5
+            and self.reversed_words > 2 * self.common_words
+            and self.reversed_words >= 0.1 * self.words_checked
+        )
+
+    @property
+    def glyph_soup(self) -> bool:
+        """Mostly unmapped glyphs, symbols and punctuation rather than letters."""
+        return self.glyphs >= _MIN_GLYPHS and self.letter_rate < 0.5
+
+    @property
+    def pure_garbage(self) -> bool:
+        """Next to no letters or digits at all: nothing worth publishing."""
+        return self.glyphs >= _MIN_GLYPHS and self.letter_rate < 0.1
+
+    @property
+    def tiny_text(self) -> bool:
+        """A page filled with text too small to read (hidden or microprinted text)."""
+        return self.all_glyphs >= _MIN_TINY_GLYPHS and self.small_text_rate >= 0.5
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        checks = (
+            ("reversed_words", self.reads_backwards),
+            ("glyph_soup", self.glyph_soup),
+            ("text_left_out", self.pure_garbage),
+            ("tiny_text", self.tiny_text),
+        )
+        return tuple(name for name, on in checks if on)
+
+
+def text_quality(words: list[Word]) -> TextQuality:
+    """Quality counts of a page's words (unmapped glyphs already U+FFFD)."""
+    glyphs = letters = common = backwards = checked = small = total = 0
+    for w in words:
+        text = w["text"]
+        total += len(text)
+        if w["size"] < TINY_TEXT_PT:
+            small += len(text)
+        counted = _LEADER.sub("", text)
+        glyphs += len(counted)
+        letters += sum(ch.isalnum() or unicodedata.category(ch)[0] == "M" for ch in counted)
+        token = text.strip(_WORD_EDGES).lower()
+        if len(token) >= 3 and token.isalpha():
+            checked += 1
+            if token in COMMON_WORDS:
+                common += 1
+            elif token[::-1] in COMMON_WORDS:
+                backwards += 1
+    return TextQuality(glyphs, letters, common, backwards, checked, small, total)
+
+
+def _quality_warnings(number: int, quality: TextQuality) -> list[str]:
+    warnings = []
+    if quality.reads_backwards:
+        warnings.append(
+            f"page {number}: text reads backwards (a mirrored or reversed text layer): "
+            f"{quality.reversed_words} of {quality.common_words + quality.reversed_words} "
+            "common words are spelt in reverse"
+        )
+    if quality.glyph_soup:
+        left_out = "; its text is left out" if quality.pure_garbage else ""
+        warnings.append(
+            f"page {number}: glyph soup: only {quality.letter_rate:.0%} of {quality.glyphs} "
+            f"glyphs are letters or digits{left_out}"
+        )
+    if quality.tiny_text:
+        warnings.append(
+            f"page {number}: unreadably small text: {quality.small_text_rate:.0%} of "
+            f"{quality.all_glyphs} glyphs are set under {TINY_TEXT_PT:g} pt"
+        )
+    return warnings
+
+
 # --------------------------------------------------------------------------- lines
 
 
@@ -212,9 +487,10 @@ def _dominant_size(words: list[Word]) -> float:
     return weights.most_common(1)[0][0]
 
 
-def _strip_superscripts(line: _Line) -> None:
-    """Remove footnote reference marks: small, raised digits or symbols."""
-    size = _dominant_size(line.words)
+def _strip_superscripts(line: _Line) -> bool:
+    """Remove footnote reference marks: small, raised digits or symbols, from a
+    finished line (its size is its words' dominant size). Whether any were removed."""
+    size = line.size
     base = median(w["bottom"] for w in line.words if round(w["size"], 1) == size)
     kept = [
         w
@@ -227,6 +503,8 @@ def _strip_superscripts(line: _Line) -> None:
     ]
     if kept and len(kept) < len(line.words):
         line.words = kept
+        return True
+    return False
 
 
 def _finish_line(line: _Line, page: int) -> _Line:
@@ -265,7 +543,7 @@ def _drop_line_numbers(words: list[Word], width: float) -> list[Word]:
     return [w for w in words if id(w) not in drop] if drop else words
 
 
-def _margin_rows(page: _Page) -> list[tuple[str, list[Word]]]:
+def _margin_rows(page: PageWords) -> list[tuple[str, list[Word]]]:
     """The outermost rows in the top and bottom margin zones, tagged by zone."""
     rows = group_lines(page.words)
     top = [("top", r.words) for r in rows[:_MARGIN_ROWS] if r.bottom <= 0.15 * page.height]
@@ -277,16 +555,20 @@ def _row_key(zone: str, words: list[Word]) -> str:
     return zone + ":" + _DIGITS.sub("#", "".join(w["text"] for w in words).lower())
 
 
-def _drop_running_lines(pages: list[_Page]) -> None:
-    """Remove running headers/footers (repeated in the margins) and page numbers."""
-    candidates = [_margin_rows(p) for p in pages]
+def _drop_running_lines(
+    pages: list[PageWords], margins: dict[int, list[tuple[str, list[Word]]]]
+) -> None:
+    """Remove running headers/footers (repeated in the margins) and page numbers.
+
+    `margins` holds each page's `_margin_rows`.
+    """
     counts: Counter[str] = Counter()
-    for rows in candidates:
-        counts.update({_row_key(zone, ws) for zone, ws in rows})
+    for page in pages:
+        counts.update({_row_key(zone, ws) for zone, ws in margins[page.number]})
     needed = max(2, round(0.25 * len(pages)))
-    for page, rows in zip(pages, candidates, strict=True):
+    for page in pages:
         drop: set[int] = set()
-        for zone, ws in rows:
+        for zone, ws in margins[page.number]:
             text = " ".join(w["text"] for w in ws)
             if counts[_row_key(zone, ws)] >= needed or _PAGE_NUMBER.match(text):
                 drop.update(id(w) for w in ws)
@@ -298,11 +580,24 @@ def _drop_running_lines(pages: list[_Page]) -> None:
 
 
 def find_gutters(words: list[Word], body_size: float) -> list[tuple[float, float]]:
-    """X-ranges between columns: interior runs of near-zero word coverage."""
+    """X-ranges between columns: interior runs of near-zero word coverage.
+
+    The coverage is a histogram a point wide across the words' extent; words
+    drawn further from the rest than any page is wide (stray text far off the
+    page) are left out of it, or one of them would make it enormous.
+    """
     if len(words) < 20:
         return []
     left = int(min(w["x0"] for w in words))
     right = int(max(w["x1"] for w in words)) + 1
+    if right - left > _MAX_PAGE_SIDE:
+        centre = median(w["x0"] for w in words)
+        half = _MAX_PAGE_SIDE / 2
+        words = [w for w in words if w["x0"] >= centre - half and w["x1"] <= centre + half]
+        if len(words) < 20:
+            return []
+        left = int(min(w["x0"] for w in words))
+        right = int(max(w["x1"] for w in words)) + 1
     diff = np.zeros(right - left + 2)
     for w in words:
         diff[int(w["x0"]) - left] += 1
@@ -349,7 +644,7 @@ def _overlaps(a: _Line, b: _Line) -> bool:
     return overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
-def _reading_order(page: _Page) -> list[list[_Line]]:
+def _reading_order(page: PageWords) -> list[list[_Line]]:
     """Segments of lines in reading order: column runs within bands, spanning runs."""
     columns: dict[int, list[Word]] = {}
     for w in page.words:
@@ -520,33 +815,91 @@ def _continues_hanging(prev: _Line, line: _Line) -> bool:
 
 def _join_lines(lines: list[str], hyphenated: set[str]) -> str:
     """Join wrapped lines with spaces, repairing end-of-line hyphenation."""
-    text = lines[0]
+    text = _ParagraphText(lines[0], hyphenated)
     for nxt in lines[1:]:
-        text = _join_pair(text, nxt, hyphenated)
-    return text
+        text.add_line(nxt)
+    return text.joined()
 
 
 _ID_BREAK = re.compile(r"\w–$")
 _TAIL_WORD = re.compile(r"(\w+)-$")
 _HEAD_WORD = re.compile(r"^(\w+)")
+_URL_BREAK_END = "-/._%=?&@"
 
 
-def _join_pair(text: str, nxt: str, hyphenated: set[str]) -> str:
-    number_break = text.endswith("-") and text[-2:-1].isdigit() and nxt[:1].isdigit()
-    if _ID_BREAK.search(text) or number_break:
-        return text + nxt  # identifiers broken at a dash: "AD 2018–23–" + "51", "M–" + "30"
-    last = text.rsplit(" ", 1)[-1]
-    if ("://" in last or "@" in last or last.startswith("www.")) and last[-1] in "-/._%=?&@":
-        return text + nxt  # a URL or e-mail address broken across lines
-    tail = _TAIL_WORD.search(text)
-    head = _HEAD_WORD.match(nxt)
-    if tail and head and tail.group(1)[-1].isalpha():
-        first, second = tail.group(1), head.group(1)
-        compound = f"{first}-{second}".lower()
-        if second[0].islower() and compound not in hyphenated:
-            return text[:-1] + nxt
-        return text + nxt
-    return text + " " + nxt
+class _ParagraphText:
+    """A paragraph's text built line by line in time linear in its length.
+
+    Each join rule reads only the end of the text so far: its last characters
+    (a window longer than any known hyphenated compound, so a hyphenated word
+    longer than the window cannot be one of them either) and three facts about
+    its last space-free token, kept up to date as lines are added. Re-reading
+    the whole paragraph for every line made long unbroken text quadratic.
+    """
+
+    def __init__(self, first: str, hyphenated: set[str]) -> None:
+        self.hyphenated = hyphenated
+        self.window_size = max(64, max(map(len, hyphenated), default=0) + 8)
+        self.parts: list[str] = []
+        self.window = ""
+        self.token_length = 0  # the last token is the text after the last " "
+        self.token_head = ""  # its first four characters
+        self.token_marked = False  # it contains "://" or "@"
+        self._append(first)
+
+    def joined(self) -> str:
+        return "".join(self.parts)
+
+    def add_line(self, nxt: str) -> None:
+        """Append the next wrapped line: directly after an identifier or URL broken
+        at a dash or slash, dropping an end-of-line hyphen that splits a word (not a
+        compound the document hyphenates elsewhere), else after a space."""
+        end = self.window
+        number_break = end.endswith("-") and end[-2:-1].isdigit() and nxt[:1].isdigit()
+        if _ID_BREAK.search(end[-3:]) or number_break:
+            self._append(nxt)  # identifiers broken at a dash: "AD 2018–23–" + "51", "M–" + "30"
+            return
+        in_url = self.token_marked or self.token_head.startswith("www.")
+        if in_url and self.token_length and end[-1] in _URL_BREAK_END:
+            self._append(nxt)  # a URL or e-mail address broken across lines
+            return
+        tail = _TAIL_WORD.search(end)
+        head = _HEAD_WORD.match(nxt)
+        if tail and head and tail.group(1)[-1].isalpha():
+            first, second = tail.group(1), head.group(1)
+            compound = f"{first}-{second}".lower()
+            if second[0].islower() and compound not in self.hyphenated:
+                self._drop_last_char()
+            self._append(nxt)
+            return
+        self._append(" " + nxt)
+
+    def _append(self, piece: str) -> None:
+        if " " in piece:
+            token = piece.rsplit(" ", 1)[-1]
+            self.token_length = len(token)
+            self.token_head = token[:4]
+            self.token_marked = "://" in token or "@" in token
+        else:
+            # "://" split between the text so far and the piece: both sides are in the token.
+            self.token_marked = (
+                self.token_marked or "@" in piece or "://" in self.window[-2:] + piece
+            )
+            if len(self.token_head) < 4:
+                self.token_head = (self.token_head + piece)[:4]
+            self.token_length += len(piece)
+        self.parts.append(piece)
+        self.window = (self.window + piece)[-self.window_size :]
+
+    def _drop_last_char(self) -> None:
+        """Remove the final character (an end-of-line hyphen, or the newline after one)."""
+        while not self.parts[-1]:
+            self.parts.pop()
+        self.parts[-1] = self.parts[-1][:-1]
+        self.window = self.window[:-1]
+        if self.token_length <= 4:
+            self.token_head = self.token_head[:-1]
+        self.token_length -= 1
 
 
 def _hyphenated_words(lines: list[_Line]) -> set[str]:
@@ -577,16 +930,18 @@ def _build_blocks(
     paragraphs: list[tuple[str, list[_Line]]] = []  # (kind, lines)
     current: list[_Line] = []
     last_note: int | None = None
+    note: list[_Line] | None = None  # the latest footnote's lines
     for line in all_lines:
         if id(line) in footnote_ids:
-            if _starts_note(line, last_note) or not any(k == "footnote" for k, _ in paragraphs):
-                paragraphs.append(("footnote", [line]))
+            if _starts_note(line, last_note) or note is None:
+                note = [line]
+                paragraphs.append(("footnote", note))
                 last_note = _note_number(line)
             else:
-                next(lines for k, lines in reversed(paragraphs) if k == "footnote").append(line)
+                note.append(line)
             continue
-        _strip_superscripts(line)
-        _finish_line(line, line.page)
+        if _strip_superscripts(line):
+            _finish_line(line, line.page)
         if current and not _new_paragraph(current[-1], line, layout):
             current.append(line)
         elif resumed := _resumable(paragraphs, current, line, layout):
@@ -646,17 +1001,13 @@ def _is_heading_paragraph(lines: list[_Line], body: float) -> bool:
     return len(lines) <= 5 and words <= 30 and all(_is_heading_line(ln, body) for ln in lines)
 
 
-def _layout(pages: list[_Page], segments: list[list[_Line]]) -> _Layout:
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for w in page.words:
-            sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
+def _layout(pages: list[PageWords], segments: list[list[_Line]]) -> _Layout:
+    body = _body_size(pages)
     gaps = [
         b.top - a.bottom
         for seg in segments
         for a, b in pairwise(seg)
-        if abs(_dominant_size(a.words) - body) < 0.6 and 0 <= b.top - a.bottom < 2 * body
+        if abs(a.size - body) < 0.6 and 0 <= b.top - a.bottom < 2 * body
     ]
     left: dict[tuple[int, int], list[float]] = {}
     right: dict[tuple[int, int], list[float]] = {}
@@ -691,7 +1042,7 @@ PARALLEL_MIN_PAGES = 40
 
 def _read_pages(
     path: Path, max_pages: int | None, *, parallel_min_pages: int | None = None
-) -> tuple[list[_Page], list[PageStats], int, list[str]]:
+) -> tuple[list[PageWords], list[PageStats], int, list[str]]:
     """Words and stats of each page; the PDF is opened once per reader, pages closed
     after use. Long documents are read in parallel page ranges (same results)."""
     threshold = PARALLEL_MIN_PAGES if parallel_min_pages is None else parallel_min_pages
@@ -727,7 +1078,7 @@ def _page_ranges(count: int, parts: int) -> list[tuple[int, int]]:
 
 def _read_parallel(
     path: Path, count: int, total: int, workers: int
-) -> tuple[list[_Page], list[PageStats], list[str]] | None:
+) -> tuple[list[PageWords], list[PageStats], list[str]] | None:
     """Page ranges read in worker processes and merged in page order; None if worker
     processes cannot be used here (the caller then reads serially)."""
     ranges = _page_ranges(count, 2 * workers)  # two ranges each: a slow one does not stall
@@ -741,7 +1092,7 @@ def _read_parallel(
             parts = [future.result() for future in futures]
     except Exception:  # no processes here (daemonic parent, sandbox) or a worker died
         return None
-    pages: list[_Page] = []
+    pages: list[PageWords] = []
     stats: list[PageStats] = []
     warnings: list[str] = []
     for part in parts:
@@ -753,7 +1104,7 @@ def _read_parallel(
 
 def _read_range_in_worker(
     path: str, first: int, last: int, total: int
-) -> tuple[list[_Page], list[PageStats], list[str]]:
+) -> tuple[list[PageWords], list[PageStats], list[str]]:
     """One worker's page range: the PDF opened once for the whole range."""
     with pdfplumber.open(path) as pdf:
         return _read_range(pdf, Path(path), first, last, total)
@@ -761,43 +1112,82 @@ def _read_range_in_worker(
 
 def _read_range(
     pdf: Any, path: Path, first: int, last: int, total: int
-) -> tuple[list[_Page], list[PageStats], list[str]]:
-    """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats."""
-    pages: list[_Page] = []
+) -> tuple[list[PageWords], list[PageStats], list[str]]:
+    """Pages first..last (1-based, inclusive): words after per-page cleaning, and stats.
+
+    A page that fails to read is skipped with a warning naming it; only a
+    one-page document fails as a whole.
+    """
+    pages: list[PageWords] = []
     stats: list[PageStats] = []
     warnings: list[str] = []
     for number in range(first, last + 1):
-        page = None
         try:
-            page = pdf.pages[number - 1]
-            raw = page.chars
-            chars = sort_chars(dedupe_chars(raw))
-            words = _page_words(chars)
-            width, height = float(page.width), float(page.height)
+            page, page_stats, page_warnings = _read_page(pdf, number)
         except Exception as exc:
             if total == 1:
                 raise _open_error(path, exc) from exc
-            warnings.append(f"page {number}: could not be read: {exc}")
+            warnings.append(f"page {number}: could not be read: {_error_text(exc)}")
             continue
-        finally:
-            if page is not None:
-                page.close()
-        has_text, replaced = _char_counts(chars)
-        if not has_text:
-            warnings.append(f"page {number}: no text layer; OCR is not supported")
-        words = _drop_line_numbers(words, width)
-        pages.append(_Page(number, width, height, words))
-        stats.append(
-            PageStats(
-                page=number,
-                chars=len(chars),
-                replacement_rate=replaced / len(chars) if chars else 0.0,
-                duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
-                columns=1,
-                has_text_layer=has_text,
-            )
-        )
+        pages.append(page)
+        stats.append(page_stats)
+        warnings += page_warnings
     return pages, stats, warnings
+
+
+def _read_page(pdf: Any, number: int) -> tuple[PageWords, PageStats, list[str]]:
+    """One page's words in its upright frame, its stats and its warnings."""
+    page = pdf.pages[number - 1]
+    try:
+        raw = page_chars(page)
+        width, height = float(page.width), float(page.height)
+    finally:
+        page.close()
+    oriented = orient_chars(raw, width, height)
+    chars = sort_chars(dedupe_chars(oriented.chars))
+    words = _page_words(chars)
+    has_text, replaced = _char_counts(chars)
+    warnings = _orientation_warnings(number, oriented)
+    if not has_text:
+        warnings.append(f"page {number}: no text layer; OCR is not supported")
+    quality = text_quality(words)
+    warnings += _quality_warnings(number, quality)
+    if quality.pure_garbage:
+        words = []
+    words = _drop_line_numbers(words, oriented.width)
+    flags = ("mirrored",) * oriented.mirrored + ("oblique",) * (oriented.oblique_share >= 0.5)
+    stats = PageStats(
+        page=number,
+        chars=len(chars),
+        replacement_rate=replaced / len(chars) if chars else 0.0,
+        duplicate_rate=1 - len(chars) / len(raw) if raw else 0.0,
+        columns=1,
+        has_text_layer=has_text,
+        text_rotation=oriented.rotation,
+        letter_rate=round(quality.letter_rate, 4),
+        reversed_word_rate=round(quality.reversed_word_rate, 4),
+        small_text_rate=round(quality.small_text_rate, 4),
+        flags=flags + quality.flags,
+    )
+    return PageWords(number, oriented.width, oriented.height, words), stats, warnings
+
+
+def _orientation_warnings(number: int, oriented: OrientedChars) -> list[str]:
+    warnings = []
+    if oriented.mirrored:
+        warnings.append(f"page {number}: text is drawn mirrored; read as if unmirrored")
+    if oriented.oblique_share >= 0.5:
+        warnings.append(
+            f"page {number}: {oriented.oblique_share:.0%} of the text is set at an angle, "
+            "not upright nor a quarter turn from it; that text is left out"
+        )
+    return warnings
+
+
+def _error_text(exc: BaseException) -> str:
+    """An exception on one line: its type and message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def read_pdf(
@@ -807,6 +1197,7 @@ def read_pdf(
 
     Documents of `parallel_min_pages` pages or more (default PARALLEL_MIN_PAGES)
     are read in worker processes, a page range each; the blocks are the same.
+    A page that cannot be read or laid out is skipped with a warning naming it.
     """
     path = Path(path)
     if path.stat().st_size == 0:
@@ -816,22 +1207,121 @@ def read_pdf(
     )
     if not any(s.has_text_layer for s in stats):
         raise IngestError(path, "no text layer on any page; OCR is not supported")
-    _drop_running_lines(pages)
+    if not any(page.words for page in pages):
+        reasons = f" ({'; '.join(warnings[:3])})" if warnings else ""
+        raise IngestError(path, f"no readable text on any page{reasons}")
+    try:
+        assembled = blocks_from_pages(pages)
+    except Exception as exc:  # a failure no single page explains
+        raise IngestError(path, f"could not assemble the text: {_error_text(exc)}") from exc
+    stats = [replace(s, columns=assembled.columns.get(s.page, s.columns)) for s in stats]
+    return PdfResult(
+        blocks=assembled.blocks,
+        pages=total,
+        page_stats=stats,
+        warnings=warnings + assembled.warnings,
+    )
+
+
+@dataclass
+class AssembledText:
+    """Blocks made from a document's pages, the columns found on each page, and
+    warnings naming the pages skipped because a step failed on them."""
+
+    blocks: list[Block]
+    columns: dict[int, int]
+    warnings: list[str]
+
+
+def blocks_from_pages(pages: list[PageWords]) -> AssembledText:
+    """Blocks from the pages' words: the steps that look across pages.
+
+    A step that raises on one page skips that page (with a warning) rather than
+    failing the document; a failure in the final assembly is traced to the pages
+    that fail on their own.
+    """
+    warnings: list[str] = []
+
+    def skip(page: PageWords, step: str, exc: Exception) -> None:
+        warnings.append(f"page {page.number}: skipped, {step} failed: {_error_text(exc)}")
+
+    margins: dict[int, list[tuple[str, list[Word]]]] = {}
+    for page in pages:
+        try:
+            margins[page.number] = _margin_rows(page)
+        except Exception as exc:
+            skip(page, "finding running headers", exc)
+    pages = [p for p in pages if p.number in margins]
+    _drop_running_lines(pages, margins)
+    body = _body_size(pages)
+    segments: dict[int, list[list[_Line]]] = {}
+    columns: dict[int, int] = {}
+    for page in pages:
+        try:
+            segments[page.number] = _page_segments(page, body)
+        except Exception as exc:
+            skip(page, "finding columns and lines", exc)
+            continue
+        columns[page.number] = len(page.gutters) + 1
+    pages = [p for p in pages if p.number in segments]
+    try:
+        blocks = _assemble(pages, segments)
+    except Exception as exc:
+        failing = _pages_failing_alone(pages, segments)
+        if not failing:
+            raise
+        for page in failing:
+            skip(page, "building paragraphs", exc)
+        pages = [p for p in pages if p not in failing]
+        blocks = _assemble(pages, segments)
+    return AssembledText(blocks, columns, warnings)
+
+
+def _page_segments(page: PageWords, body: float) -> list[list[_Line]]:
+    """One page's lines in reading order, by segment (column runs, spanning lines)."""
+    page.gutters = find_gutters(page.words, body)
+    segments = _reading_order(page)
+    for seg in segments:
+        for line in seg:
+            line.page = page.number
+            _finish_line(line, page.number)
+    return segments
+
+
+def _assemble(pages: list[PageWords], segments: dict[int, list[list[_Line]]]) -> list[Block]:
+    """Paragraph blocks of these pages' segments, measured against these pages.
+
+    Building paragraphs strips footnote marks from lines; the lines are put back
+    as they were afterwards, so that pages can be tried again without a failing one.
+    """
+    ordered = [seg for p in pages for seg in segments[p.number]]
+    lines = [ln for seg in ordered for ln in seg]
+    saved = [(ln.words, ln.size, ln.bold, ln.text) for ln in lines]
+    try:
+        layout = _layout(pages, ordered)
+        return _build_blocks(ordered, layout, {p.number: p.height for p in pages})
+    finally:
+        for line, (words, size, bold, text) in zip(lines, saved, strict=True):
+            line.words, line.size, line.bold, line.text = words, size, bold, text
+
+
+def _pages_failing_alone(
+    pages: list[PageWords], segments: dict[int, list[list[_Line]]]
+) -> list[PageWords]:
+    """The pages whose paragraphs cannot be built even on their own."""
+    failing = []
+    for page in pages:
+        try:
+            _assemble([page], segments)
+        except Exception:
+            failing.append(page)
+    return failing
+
+
+def _body_size(pages: list[PageWords]) -> float:
+    """The font size (to half a point) most of the document's text is set in."""
     sizes: Counter[float] = Counter()
     for page in pages:
         for w in page.words:
             sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    body = sizes.most_common(1)[0][0]
-    segments: list[list[_Line]] = []
-    for i, page in enumerate(pages):
-        page.gutters = find_gutters(page.words, body)
-        stats[i] = PageStats(**{**stats[i].__dict__, "columns": len(page.gutters) + 1})
-        for seg in _reading_order(page):
-            for line in seg:
-                line.page = page.number
-                _finish_line(line, page.number)
-            segments.append(seg)
-    layout = _layout(pages, segments)
-    heights = {p.number: p.height for p in pages}
-    blocks = _build_blocks(segments, layout, heights)
-    return PdfResult(blocks=blocks, pages=total, page_stats=stats, warnings=warnings)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
