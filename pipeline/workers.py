@@ -16,7 +16,6 @@ they start in about a second plus the model's loading. They die with their paren
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import queue
 import signal
@@ -29,22 +28,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from pipeline.children import die_with_parent
 from pipeline.run.extract import Outcome, failed_outcome
 from pipeline.run.options import Settings
 from pipeline.run.plan import WorkItem
 
 STARTUP_SECONDS = 600.0  # loading the model on a busy machine
 HEARTBEAT_EVERY = 1.0  # seconds between a worker's heartbeats, at most one per interval
-_PR_SET_PDEATHSIG = 1
-
 _pool: WorkerPool | None = None
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphans after a kill)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _worker_main(connection: Connection) -> None:

@@ -31,6 +31,7 @@ from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import extract_words
 
+from pipeline.children import die_with_parent
 from pipeline.errors import IngestError
 from pipeline.ingest.normalize import normalize_text
 from pipeline.model import Block
@@ -1084,7 +1085,9 @@ def _read_parallel(
     ranges = _page_ranges(count, 2 * workers)  # two ranges each: a slow one does not stall
     try:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
             futures = [
                 pool.submit(_read_range_in_worker, str(path), first, last, total)
                 for first, last in ranges
