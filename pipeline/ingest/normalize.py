@@ -19,6 +19,12 @@ _TRANSLATE = str.maketrans({**_LIGATURES, **{c: None for c in _REMOVE}})
 # Unicode space separators (NBSP, thin, figure, ideographic...) plus tab.
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
+_CARRIAGE_RETURNS = re.compile(r"\r\n?")
+# Longest run of non-space characters kept as a word. Longer runs (inline data, a broken
+# extraction, adversarial input) are no words a reader needs, and spaCy's tokenizer takes
+# time quadratic in a run's length when it peels brackets or quotes off it one by one.
+MAX_WORD_CHARS = 1_000
+_OVERLONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1},}}")
 # Only runs after a non-space: leading indentation (Markdown code, nesting) is kept.
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}")
 # C0/C1 controls except "\n" (tabs are spaces by then) and the common format chars
@@ -42,3 +48,32 @@ def normalize_text(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _CONTROLS.sub("", text)
     return _INNER_SPACES.sub(" ", text)
+
+
+def normalize_line_endings(text: str) -> str:
+    """CRLF and lone CR as "\\n", so that paragraphs are found in files from any platform."""
+    return _CARRIAGE_RETURNS.sub("\n", text)
+
+
+def drop_overlong_words(text: str) -> tuple[str, list[int]]:
+    """The text without runs of over `MAX_WORD_CHARS` non-space characters, and their lengths.
+
+    Each run leaves with one space beside it (the one after it, else the one
+    before), so the words around it stay one space apart.
+    """
+    kept: list[str] = []
+    lengths: list[int] = []
+    position = 0
+    for match in _OVERLONG_WORD.finditer(text):
+        start, end = match.span()
+        lengths.append(end - start)
+        if end < len(text) and text[end] == " ":
+            end += 1
+        elif start > position and text[start - 1] == " ":
+            start -= 1
+        kept.append(text[position:start])
+        position = end
+    if not lengths:
+        return text, []
+    kept.append(text[position:])
+    return "".join(kept), lengths

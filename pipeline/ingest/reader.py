@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import IngestError
+from pipeline.ingest.normalize import MAX_WORD_CHARS, drop_overlong_words
 from pipeline.model import Block
 
 MEDIA_TYPES = {
@@ -18,6 +20,14 @@ MEDIA_TYPES = {
     ".pdf": "application/pdf",
 }
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_HAS_WORD = re.compile(r"\w")
+# Bytes that are not valid UTF-8 come out of "surrogateescape" as U+DC80..U+DCFF.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+# Windows-1252 leaves five bytes undefined; Latin-1 gives them their C1 control characters.
+_ESCAPED_AS_CP1252 = {
+    0xDC00 + byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
+    for byte in range(0x80, 0x100)
+}
 
 
 @dataclass
@@ -48,20 +58,58 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResu
         raise IngestError(path, "empty file (0 bytes)")
     if size > max_bytes:
         raise IngestError(path, f"file is {size:,} bytes, over the size limit of {max_bytes:,}")
-    if media_type == "application/pdf":
-        return _read_pdf(path)
+    result = _read_pdf(path) if media_type == "application/pdf" else _read_text(path, media_type)
+    return _without_overlong_words(path, result)
+
+
+def _read_text(path: Path, media_type: str) -> ReadResult:
+    """A Markdown or plain-text file; whatever goes wrong is an `IngestError` naming it."""
     text, warnings = decode_text(path, path.read_bytes())
     from pipeline.ingest.markdown import read_markdown, read_plain_text
 
-    parsed = read_markdown(text) if media_type == "text/markdown" else read_plain_text(text)
+    kind = "Markdown" if media_type == "text/markdown" else "plain text"
+    try:
+        parsed = read_markdown(text) if media_type == "text/markdown" else read_plain_text(text)
+    except RecursionError as error:
+        raise IngestError(path, f"cannot be read as {kind}: nested too deeply") from error
+    except MemoryError as error:
+        raise IngestError(path, f"cannot be read as {kind}: out of memory") from error
+    except Exception as error:
+        problem = f"cannot be read as {kind}: {type(error).__name__}: {error}"
+        raise IngestError(path, problem) from error
     if not parsed.blocks:
         raise IngestError(path, "no text found")
     return ReadResult(
         blocks=parsed.blocks,
         media_type=media_type,
         front_matter=parsed.front_matter,
-        warnings=warnings,
+        warnings=warnings + [f"{path.name}: {warning}" for warning in parsed.warnings],
     )
+
+
+def _without_overlong_words(path: Path, result: ReadResult) -> ReadResult:
+    """Runs of over `MAX_WORD_CHARS` non-space characters dropped from the blocks, with a warning.
+
+    No reader needs them, and the model's tokenizer takes time quadratic in their length.
+    """
+    blocks: list[Block] = []
+    dropped: list[int] = []
+    for block in result.blocks:
+        text, lengths = drop_overlong_words(block.text)
+        dropped += lengths
+        if not lengths:
+            blocks.append(block)
+        elif _HAS_WORD.search(text):
+            blocks.append(replace(block, text=text))
+    if not dropped:
+        return result
+    if not blocks:
+        raise IngestError(path, f"no text found (only runs of over {MAX_WORD_CHARS:,} characters)")
+    warning = (
+        f"{path.name}: dropped {len(dropped):,} run(s) of over {MAX_WORD_CHARS:,} characters "
+        f"without a space (longest {max(dropped):,}) from the text"
+    )
+    return replace(result, blocks=blocks, warnings=[*result.warnings, warning])
 
 
 def _read_pdf(path: Path) -> ReadResult:
@@ -87,7 +135,8 @@ def _as_dict(stats: Any) -> dict[str, Any]:
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
-    """Text from bytes: UTF-8 or UTF-16 (by BOM), else Windows-1252/Latin-1, with a warning.
+    """Text from bytes: UTF-8 or UTF-16 (by BOM); bytes that are not UTF-8 as Windows-1252,
+    with a warning.
 
     Binary content (a PDF or image renamed to .md) is refused rather than
     published as noise.
@@ -97,10 +146,11 @@ def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
         (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
     ):
         if data.startswith(bom):
             return _decode(path, data, encoding), []
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
     if _looks_utf16(data):
         encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
         return _decode(path, data, encoding), [
@@ -114,13 +164,22 @@ def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-        encoding = "windows-1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        encoding = "latin-1"
-    return text, [f"{path.name}: not valid UTF-8; decoded as {encoding}"]
+    text, invalid = decode_utf8_with_cp1252_fallback(data)
+    return text, [
+        f"{path.name}: not valid UTF-8; decoded as windows-1252 where invalid "
+        f"({invalid:,} bytes), as UTF-8 elsewhere"
+    ]
+
+
+def decode_utf8_with_cp1252_fallback(data: bytes) -> tuple[str, int]:
+    """Valid UTF-8 runs as UTF-8, each invalid byte as Windows-1252; and how many bytes were.
+
+    A file edited with two encodings ("Müller" in UTF-8, "café" in Windows-1252)
+    keeps both readable; a file wholly in Windows-1252 decodes as it would alone.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED_BYTE.findall(text))
+    return text.translate(_ESCAPED_AS_CP1252), invalid
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> str:
