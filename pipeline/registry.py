@@ -19,6 +19,7 @@ import yaml
 from pipeline.errors import RegistryError
 from pipeline.model import DocumentMeta
 from pipeline.text import MAX_DOC_ID
+from pipeline.yamlsafe import load_yaml_no_aliases
 
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -101,26 +102,6 @@ class Registry:
 # ------------------------------------------------------------------------ reading
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors and aliases: a registry never needs them, and an
-    alias bomb (a few lines expanding to gigabytes) must not take the machine down."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.YAMLError(
-                f"line {event.start_mark.line + 1}: YAML aliases (*name) are not allowed"
-            )
-        return super().compose_node(parent, index)
-
-
-# Dates stay text ("2021-02-30" is reported as a bad date, not a parser crash).
-_NoAliasLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def load_registry(path: Path) -> Registry:
     """Parse and check the registry; errors name the file, the source id and the field."""
     registry = Registry(path=path)
@@ -143,7 +124,7 @@ def read_entries(path: Path) -> list[Any]:
     if not path.is_file():
         raise RegistryError(f"{path}: not a file")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
+        data = load_yaml_no_aliases(path.read_text(encoding="utf-8"), dates_as_text=True)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.model import Block, SentenceContext
+from pipeline.progress import heartbeat
 
 BLOCK_SEPARATOR = "\n\n"
 # Longest text given to the model at once. A longer block is parsed as several pieces
@@ -76,6 +77,7 @@ def segment_many(
         for block, offset, cuts in zip(blocks, offsets, block_pieces, strict=True):
             for start, end in cuts:
                 doc = next(docs)
+                heartbeat()  # each parsed piece is progress a supervisor can see
                 doc.user_data["text"] = block.text[start:end]
                 spans: Iterable = [doc[:]] if block.kind in ("heading", "title") else doc.sents
                 for span in spans:

@@ -19,15 +19,29 @@ class YamlRefused(yaml.YAMLError):
     """Well-formed YAML this loader will not build (aliases, deep nesting, bad values)."""
 
 
-def load_yaml_no_aliases(text: str, *, max_depth: int = MAX_DEPTH, first_line: int = 1) -> Any:
+class _TextDatesLoader(yaml.SafeLoader):
+    """The safe loader, with dates left as the text they were written as."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml_no_aliases(
+    text: str, *, max_depth: int = MAX_DEPTH, first_line: int = 1, dates_as_text: bool = False
+) -> Any:
     """Like `yaml.safe_load`, but anchors, aliases and nesting deeper than `max_depth`
     raise `YamlRefused` (a `yaml.YAMLError`), as do values the safe loader cannot
     build (a date such as 2021-02-30). Malformed YAML raises the usual `yaml.YAMLError`.
     Line numbers in messages count from `first_line` (where `text` starts in its file).
+    With `dates_as_text`, dates stay text ("2021-02-30" is then the caller's to judge).
     """
     _refuse_aliases_and_depth(text, max_depth, first_line)
+    loader = _TextDatesLoader if dates_as_text else yaml.SafeLoader
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
     except (ValueError, OverflowError, RecursionError) as error:
         raise YamlRefused(f"a value cannot be read: {error}") from error
 

@@ -94,7 +94,7 @@ def test_yaml_aliases_are_refused_so_an_alias_bomb_cannot_expand(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
     path = write(tmp_path / "s.yaml", "\n".join(lines) + "\nsources: [*a8]\n")
-    with pytest.raises(RegistryError, match=r"aliases .* are not allowed"):
+    with pytest.raises(RegistryError, match="anchors and aliases are not allowed"):
         load_registry(path)
 
 
