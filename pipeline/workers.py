@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -38,10 +38,12 @@ HEARTBEAT_EVERY = 1.0  # seconds between a worker's heartbeats, at most one per 
 _pool: WorkerPool | None = None
 
 
-def _worker_main(connection: Connection) -> None:
-    """A worker: load the model, then run tasks until told to stop."""
+Work = Callable[[list[WorkItem], Settings, dict[str, Any]], Iterable[Outcome]]
+
+
+def _worker_main(connection: Connection, work: Work, warm: Callable[[], None]) -> None:
+    """A worker: load the model (`warm`), then run tasks through `work` until told to stop."""
     from pipeline.progress import beating
-    from pipeline.run.extract import extract_outcomes, warm_up
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
@@ -53,7 +55,7 @@ def _worker_main(connection: Connection) -> None:
             last[0] = now
             connection.send(("beat", None))
 
-    warm_up()
+    warm()
     connection.send(("ready", None))
     with beating(heartbeat):
         while True:
@@ -62,7 +64,7 @@ def _worker_main(connection: Connection) -> None:
                 return
             items, settings, run_fingerprint = task
             try:
-                for outcome in extract_outcomes(items, settings, run_fingerprint):
+                for outcome in work(items, settings, run_fingerprint):
                     connection.send(("outcome", outcome.summary()))
             except Exception as error:  # the whole task failed: the supervisor isolates
                 connection.send(("error", f"{type(error).__name__}: {error}"))
@@ -76,9 +78,11 @@ class _Fault:
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, work: Work, warm: Callable[[], None]) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), name="briefdata-worker")
+        self.process = context.Process(
+            target=_worker_main, args=(child, work, warm), name="briefdata-worker"
+        )
         self.process.start()
         child.close()
         self.ready = False
@@ -141,9 +145,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` worker processes; `run` is thread-safe and blocks until its task is done."""
+    """`size` worker processes; `run` is thread-safe and blocks until its task is done.
 
-    def __init__(self, size: int) -> None:
+    `work` makes a task's outcomes in a worker (module-level functions: they travel by
+    name to the spawned processes); `warm` runs once in each worker before its first task.
+    """
+
+    def __init__(
+        self, size: int, work: Work | None = None, warm: Callable[[], None] | None = None
+    ) -> None:
+        from pipeline.run.extract import extract_outcomes, warm_up
+
+        self._work = work or extract_outcomes
+        self._warm = warm or warm_up
         # spawn: the parent holds threads (Prefect's), which fork must not copy
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -154,7 +168,7 @@ class WorkerPool:
             self._add_worker()
 
     def _add_worker(self) -> None:
-        worker = _Worker(self._context)
+        worker = _Worker(self._context, self._work, self._warm)
         with self._lock:
             self._workers.append(worker)
         self._idle.put(worker)
