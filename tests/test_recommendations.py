@@ -111,15 +111,15 @@ def test_every_row_indexes_the_document_text(documents) -> None:
 def test_reported_proposals_belong_to_their_author(documents) -> None:
     _, rows = documents["haggard-2021-beyond-deterrence"]
     menu = row_with(rows, "suggests a menu of specific initiatives")
-    assert (menu.proposer, menu.modality, menu.topic) == ("Tarun Chhabra", "suggest", "ai")
+    assert (menu.proposers, menu.modality, menu.topic) == (("Tarun Chhabra",), "suggest", "ai")
     standards = row_with(rows, "Chhabra recommends that Washington, Seoul, and Tokyo work")
-    assert standards.proposer == "Tarun Chhabra"
+    assert standards.proposers == ("Tarun Chhabra",)
     assert standards.modality == "recommend"
-    assert set(standards.addressee.split("; ")) == {"United States", "South Korea", "Japan"}
+    assert set(standards.addressees) == {"United States", "South Korea", "Japan"}
     brown = row_with(rows, "suggests that the United States develop technical alternatives")
-    assert (brown.proposer, brown.addressee, brown.topic) == (
-        "Eric Brown",
-        "United States",
+    assert (brown.proposers, brown.addressees, brown.topic) == (
+        ("Eric Brown",),
+        ("United States",),
         "telecom",
     )
 
@@ -127,12 +127,12 @@ def test_reported_proposals_belong_to_their_author(documents) -> None:
 def test_later_sentences_of_a_section_stay_with_the_credited_person(documents) -> None:
     _, rows = documents["haggard-2021-beyond-deterrence"]
     expand = row_with(rows, "could expand beyond the United States, Japan, and South Korea")
-    assert (expand.proposer, expand.modality) == ("Eric Brown", "could")
+    assert (expand.proposers, expand.modality) == (("Eric Brown",), "could")
     helps = row_with(rows, "Washington could help by standing up trilateral structures")
-    assert (helps.proposer, helps.topic, helps.addressee) == (
-        "Karl Friedhoff",
+    assert (helps.proposers, helps.topic, helps.addressees) == (
+        ("Karl Friedhoff",),
         "infrastructure",
-        "United States",
+        ("United States",),
     )
 
 
@@ -144,7 +144,11 @@ def test_the_authors_own_recommendations(documents) -> None:
         "Future steps should be future-oriented",
     ):
         row = row_with(rows, quote)
-        assert (row.proposer, row.modality, row.topic) == ("Stephan Haggard", "should", "alliance")
+        assert (row.proposers, row.modality, row.topic) == (
+            ("Stephan Haggard",),
+            "should",
+            "alliance",
+        )
     negated = row_with(rows, "the United States should not expect")
     assert negated.modality == "should"
 
@@ -172,9 +176,9 @@ def test_joint_statement_clauses_and_issuing_governments(documents) -> None:
     assert urging is not called  # two clauses of one sentence, two rows
     assert urging.sentence_index == called.sentence_index
     assert "called for" not in urging.text
-    assert urging.proposer == called.proposer
-    assert set(urging.proposer.split("; ")) == {"United States", "Japan"}  # the issuers, any order
-    assert urging.addressee == "North Korea"
+    assert urging.proposers == called.proposers
+    assert set(urging.proposers) == {"United States", "Japan"}  # the issuers, any order
+    assert urging.addressees == ("North Korea",)
     assert urging.modality == "recommend"
     texts = " ".join(r.text for r in rows)
     assert "We will continue to work with each other" not in texts  # a commitment
@@ -190,12 +194,12 @@ def test_statute_items_are_recommendations_of_congress(documents) -> None:
     _, rows = documents["usc-22-2428a"]
     first = row_with(rows, "policy toward Korea should continue to be arrived at")
     second = row_with(rows, "the United States should seek to accomplish such reduction")
-    assert first.proposer == second.proposer == "Congress"
+    assert first.proposers == second.proposers == ("Congress",)
     assert second.topic == "defense"
     assert not any(r.text.startswith("(a) The Congress declares") for r in rows)
     _, rows = documents["usc-22-7846"]
     assert len(rows) == 1  # item (1), "could have significant ... impact", is a prediction
-    assert rows[0].proposer == "Congress"
+    assert rows[0].proposers == ("Congress",)
     assert "should work with countries sharing a land" in rows[0].text
 
 
@@ -259,7 +263,7 @@ def test_joint_statement_title_names_its_issuers_not_its_subject(nlp) -> None:
     rows = extract_recommendations(segmented.sentences, segmented.meta, entities)
     call = row_with(rows, "We call upon President Raisi to seize this opportunity")
     # "to conclude our negotiations" must not credit the proposal to Raisi.
-    assert set(call.proposer.split("; ")) == {
+    assert set(call.proposers) == {
         "France",
         "Germany",
         "United Kingdom",

@@ -222,8 +222,8 @@ def test_organization_acronyms_are_not_treaties(model, kb):
 
 def test_link_dates_to_treaties(haggard):
     _, mentions, dates = haggard
-    links = link_dates_to_treaties(dates, mentions)
-    texts = {dates[i].text: key for i, key in links.items()}
+    linked = link_dates_to_treaties(dates, mentions)
+    texts = {date.text: date.treaty_id for date in linked if date.treaty_id}
     assert texts["2007"] == "korus-fta"
     assert texts["2009"] == "us-rok-joint-vision-2009"
     assert texts["September 1951"] == "treaty-of-san-francisco"
