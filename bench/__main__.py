@@ -130,7 +130,7 @@ def _words(folder: Path) -> int:
 
 
 def machine() -> dict[str, Any]:
-    from pipeline.nlp import installed_model_name, model_version
+    from pipeline.nlp.model import installed_model_name, model_version
 
     versions = {}
     for name in ("spacy", "prefect", "pdfplumber", "pdfminer.six", "numpy"):

@@ -2,7 +2,7 @@
 
     python -m bench.ceiling TEXT_DIR N_PROCESS [BATCH_SIZE]
 
-Same model and enabled components as the pipeline (`pipeline.nlp.load_nlp()`).
+Same model and enabled components as the pipeline (`pipeline.nlp.model.load_nlp()`).
 Model loading in this process is not timed; starting the `n_process` workers is,
 as the pipeline's extract stage pays for its worker processes too. Prints JSON.
 
@@ -24,7 +24,7 @@ BATCH_SIZE = 16
 def main(argv: list[str]) -> int:
     folder, n_process = Path(argv[0]), int(argv[1])
     batch_size = int(argv[2]) if len(argv) > 2 else BATCH_SIZE
-    from pipeline.nlp import load_nlp
+    from pipeline.nlp.model import load_nlp
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     nlp = load_nlp()

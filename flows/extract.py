@@ -16,7 +16,7 @@ from pipeline.progress import emit
 from pipeline.run.extract import Outcome, partition_items
 from pipeline.run.options import RunOptions, Settings
 from pipeline.run.plan import WorkItem, load_plan
-from pipeline.workers import run_in_pool, worker_pool
+from pipeline.run.workers import run_in_pool, worker_pool
 
 MAX_BATCH_DOCS = 50
 MIN_BATCH_DOCS = 5

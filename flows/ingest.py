@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 
-from pipeline.fetch import FetchResult, fetch_all
-from pipeline.registry import load_registry
 from pipeline.run.options import RunOptions, Settings
 from pipeline.run.plan import Plan, plan_run
+from pipeline.sources.fetch import FetchResult, fetch_all
+from pipeline.sources.registry import load_registry
 
 LOGGED_PROBLEMS = 50  # per run; the manifest and the run's artifact have the full list
 

@@ -20,7 +20,7 @@ from flows.ingest import ingest
 from flows.publish import publish_release
 from flows.runners import task_runner
 from pipeline.errors import BriefdataError
-from pipeline.publish import publish_lock
+from pipeline.release.publish import publish_lock
 from pipeline.run.fingerprint import fingerprint
 from pipeline.run.options import RunOptions, Settings
 from pipeline.run.plan import save_plan

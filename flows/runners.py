@@ -13,7 +13,7 @@ def task_runner(runner: str, address: str | None, workers: int | None = None) ->
     """The task runner for the extraction step.
 
     default: None, Prefect's threads, which hand the work to supervised worker
-    processes (see `pipeline.workers`); dask: a Dask cluster at `address`, or a local
+    processes (see `pipeline.run.workers`); dask: a Dask cluster at `address`, or a local
     one with a worker process per core.
     """
     if runner not in RUNNERS:

@@ -326,7 +326,7 @@ def add(
     Everything is checked before anything is written: the date, the licence, the
     file (not already registered under another id), the metadata a run needs.
     """
-    from pipeline.maintain import add_source
+    from pipeline.sources.maintain import add_source
 
     with _reported_errors():
         source = add_source(
@@ -359,7 +359,7 @@ def update(
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
 ) -> None:
     """Accept a changed file (record its new sha256), replace it (--file), or fix metadata."""
-    from pipeline.maintain import update_source
+    from pipeline.sources.maintain import update_source
 
     fields = {
         "title": title, "url": url, "download_url": download_url,
@@ -388,7 +388,7 @@ def remove(
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
 ) -> None:
     """Unregister a source. The next `briefdata run --prune` drops its rows."""
-    from pipeline.maintain import remove_source
+    from pipeline.sources.maintain import remove_source
 
     with _reported_errors():
         removal = remove_source(registry, raw, source_id, delete_file=delete_file)
@@ -408,8 +408,8 @@ def fetch(
     raw: Annotated[Path, typer.Option(help="Folder of registered files.")] = Path("data/raw"),
 ) -> None:
     """Download registered sources that are absent, checking their sha256."""
-    from pipeline.fetch import fetch_all
-    from pipeline.registry import load_registry
+    from pipeline.sources.fetch import fetch_all
+    from pipeline.sources.registry import load_registry
 
     try:
         reg = load_registry(registry)
@@ -436,7 +436,7 @@ def validate(
     folder: Annotated[Path, typer.Argument(help="A published dataset.")] = Path("data/processed"),
 ) -> None:
     """Validate a published dataset against schemas/ (types, keys, offsets)."""
-    from pipeline.tableschema import validate_package
+    from pipeline.release.schema import validate_package
 
     if not (folder / "datapackage.json").exists():
         _fail(BriefdataError(f"{folder}: no datapackage.json; is this a published dataset?"))
@@ -456,7 +456,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
 ) -> None:
     """Score the published tables against gold annotations."""
-    from pipeline.evaluate import evaluate as score
+    from pipeline.quality.evaluate import evaluate as score
 
     if not (data / "documents.csv").exists():
         _fail(BriefdataError(f"{data}: no documents.csv; run `briefdata run` first"))
@@ -472,7 +472,7 @@ def report(
     folder: Annotated[Path, typer.Argument(help="A published dataset.")] = Path("data/processed"),
 ) -> None:
     """Write report.html (self-contained) for a published dataset."""
-    from pipeline.report import write_report
+    from pipeline.outputs.report import write_report
 
     if not (folder / "documents.csv").exists():
         _fail(BriefdataError(f"{folder}: no documents.csv; run `briefdata run` first"))

@@ -2,7 +2,7 @@
 
 Events go to the CLI's progress bars: the flows run in the CLI's process (ephemeral
 Prefect), so a process-wide listener is enough; without one, events go nowhere.
-Heartbeats go to a worker's supervisor (`pipeline.workers`): long work calls
+Heartbeats go to a worker's supervisor (`pipeline.run.workers`): long work calls
 `heartbeat()` at safe points so the supervisor can tell slow from stuck.
 """
 

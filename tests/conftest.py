@@ -27,7 +27,7 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp import load_nlp
+    from pipeline.nlp.model import load_nlp
 
     return load_nlp()
 

@@ -8,9 +8,9 @@ import pytest
 from spacy.language import Language
 
 from pipeline.extract.citations import TitleIndex, extract_citations, link_citations, link_title
-from pipeline.model import DocumentMeta, SentenceContext
-from pipeline.nlp import load_nlp
-from pipeline.process import read_and_segment
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import read_and_segment
+from pipeline.types import DocumentMeta, SentenceContext
 
 SOURCES = Path(__file__).parent / "sources"
 NEW_FRONTIERS = "New Frontiers for Security Cooperation with Seoul and Tokyo"

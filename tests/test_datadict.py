@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.datadict import REGENERATE, is_list_field, render_data_dictionary
-from pipeline.tableschema import TABLES, load_schema
+from pipeline.outputs.datadict import REGENERATE, is_list_field, render_data_dictionary
+from pipeline.release.schema import TABLES, load_schema
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
@@ -45,7 +45,7 @@ def test_shared_fields_are_declared_once_and_used() -> None:
     """Every field of fields.json is used by a table, and no table re-declares one."""
     import json
 
-    from pipeline.tableschema import SCHEMA_DIR, shared_fields
+    from pipeline.release.schema import SCHEMA_DIR, shared_fields
 
     used: set[str] = set()
     for table in TABLES:

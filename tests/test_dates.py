@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.dates import extract_dates, parse_count, parse_ordinal
-from pipeline.model import Block, DateMention, DocumentMeta
-from pipeline.nlp import load_nlp
-from pipeline.process import read_and_segment
-from pipeline.segment import segment
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import read_and_segment, segment
+from pipeline.types import Block, DateMention, DocumentMeta
 
 SOURCES = Path(__file__).parent / "sources"
 

@@ -8,13 +8,12 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from pipeline.evaluate import evaluate_document, load_gold
 from pipeline.extract.entities import canonical_key, extract_entities
-from pipeline.kb_entities import EntityKB, load_entity_kb
-from pipeline.model import Block, DocumentMeta, EntityMention
-from pipeline.nlp import load_nlp
-from pipeline.process import read_and_segment
-from pipeline.segment import segment
+from pipeline.knowledge.entities import EntityKB, load_entity_kb
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import read_and_segment, segment
+from pipeline.quality.evaluate import evaluate_document, load_gold
+from pipeline.types import Block, DocumentMeta, EntityMention
 
 TESTS = Path(__file__).resolve().parent
 

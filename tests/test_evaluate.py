@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from pipeline.errors import BriefdataError
-from pipeline.evaluate import (
+from pipeline.quality.evaluate import (
     DocumentScores,
     OutputEntity,
     Score,
@@ -29,7 +29,7 @@ from pipeline.evaluate import (
     micro_average,
     proposers_match,
 )
-from pipeline.tableschema import columns as schema_columns
+from pipeline.release.schema import columns as schema_columns
 
 GOLD_DIR = Path(__file__).parent / "gold"
 HAGGARD = "haggard-2021-beyond-deterrence"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.fetch import fetch_source
-from pipeline.registry import Source
+from pipeline.sources.fetch import fetch_source
+from pipeline.sources.registry import Source
 
 PAYLOAD = b"%PDF-1.4 pretend bytes of a published study\n"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import DocumentScores, evaluate_document, load_gold, load_tables
+from pipeline.quality.evaluate import DocumentScores, evaluate_document, load_gold, load_tables
 from pipeline.run import run_local
 from pipeline.run.options import Settings
 

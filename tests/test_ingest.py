@@ -7,7 +7,7 @@ import pytest
 from pipeline.errors import IngestError
 from pipeline.ingest.markdown import read_markdown, split_front_matter
 from pipeline.ingest.reader import read_document
-from pipeline.segment import assemble_text, segment
+from pipeline.nlp.segment import assemble_text, segment
 from tests.conftest import SOURCES
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipeline.kb_entities import EntityKB, fold_key, load_entity_kb, validate_kb
+from pipeline.knowledge.entities import EntityKB, fold_key, load_entity_kb, validate_kb
 
 
 @pytest.fixture(scope="module")

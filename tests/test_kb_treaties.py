@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipeline.kb_treaties import KINDS, fold_key, load_treaty_kb, parse_treaty_kb
+from pipeline.knowledge.treaties import KINDS, fold_key, load_treaty_kb, parse_treaty_kb
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 from test_report import sample_docs, write_dataset
 
 import pipeline
-from pipeline.datadict import foreign_keys
-from pipeline.load import Dataset, load, pandas_dtype
-from pipeline.tableschema import TABLES, load_schema
+from pipeline.outputs.datadict import foreign_keys
+from pipeline.outputs.load import Dataset, load, pandas_dtype
+from pipeline.release.schema import TABLES, load_schema
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_text_offsets(data: Dataset) -> None:
 
 
 def test_relations_are_documented() -> None:
-    doc = sys.modules["pipeline.load"].__doc__
+    doc = sys.modules["pipeline.outputs.load"].__doc__
     for table in TABLES:
         for column, target, target_column in foreign_keys(table):
             assert f"{table}.{column}" in doc and f"{target}.{target_column}" in doc

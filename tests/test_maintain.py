@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RegistryError
-from pipeline.maintain import add_source, remove_source, update_source
-from pipeline.registry import load_registry
+from pipeline.sources.maintain import add_source, remove_source, update_source
+from pipeline.sources.registry import load_registry
 
 
 def write(path: Path, text: str) -> Path:

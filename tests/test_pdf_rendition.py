@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate
+from pipeline.quality.evaluate import evaluate
 from pipeline.run import run_local
 from pipeline.run.options import Settings
 from tests.conftest import GOLD, SOURCES

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.tableschema import OFFSET_TABLES, TABLES, read_table, validate_package
+from pipeline.release.schema import OFFSET_TABLES, TABLES, read_table, validate_package
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

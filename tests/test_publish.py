@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PublishLocked, ValidationFailed
-from pipeline.publish import publish, publish_lock, recover
-from pipeline.record import DOCUMENT_TABLES, DocumentRecord, EntityFacts
-from pipeline.tables import build_tables
+from pipeline.release.publish import publish, publish_lock, recover
+from pipeline.release.record import DOCUMENT_TABLES, DocumentRecord, EntityFacts
+from pipeline.release.tables import build_tables
 from tests.conftest import ROOT
 
 
@@ -95,7 +95,7 @@ def test_lock_refuses_a_second_run_and_is_released(tmp_path):
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
-            from pipeline.publish import publish_lock
+            from pipeline.release.publish import publish_lock
             with publish_lock(Path({str(output)!r})):
                 print("locked", flush=True)
                 time.sleep(30)
@@ -117,11 +117,11 @@ def test_lock_refuses_a_second_run_and_is_released(tmp_path):
 # point -> (function to die in, on which call, release found after recovery);
 # the first rmtree call clears old staging folders
 KILL_POINTS = {
-    "while writing the tables": ("pipeline.publish.write_json", 1, "old"),
-    "while validating": ("pipeline.publish.validate_package", 1, "old"),
-    "just before the swap": ("pipeline.publish.swap_into_place", 1, "old"),
-    "after the swap, before cleanup": ("pipeline.publish.shutil.rmtree", 2, "new"),
-    "between the two renames of the fallback": ("pipeline.publish.os.rename", 2, "old"),
+    "while writing the tables": ("pipeline.release.publish.write_json", 1, "old"),
+    "while validating": ("pipeline.release.publish.validate_package", 1, "old"),
+    "just before the swap": ("pipeline.release.publish.swap_into_place", 1, "old"),
+    "after the swap, before cleanup": ("pipeline.release.publish.shutil.rmtree", 2, "new"),
+    "between the two renames of the fallback": ("pipeline.release.publish.os.rename", 2, "old"),
 }
 
 
@@ -134,11 +134,11 @@ def test_sigkill_during_publish_leaves_old_or_new_and_the_next_run_recovers(tmp_
     script = textwrap.dedent(f"""
         import os, signal, sys
         from pathlib import Path
-        import pipeline.publish as publish_module
+        import pipeline.release.publish as publish_module
         from tests.test_publish import release, NEW
         calls = {{"n": 0}}
         module_name, _, attribute = {target!r}.rpartition(".")
-        owner = eval(module_name.replace("pipeline.publish", "publish_module"))
+        owner = eval(module_name.replace("pipeline.release.publish", "publish_module"))
         original = getattr(owner, attribute)
         def killer(*args, **kwargs):
             calls["n"] += 1

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.evaluate import evaluate
+from pipeline.quality.evaluate import evaluate
 from pipeline.run import run_local
 from pipeline.run.options import Settings
 from tests.conftest import GOLD, SOURCES

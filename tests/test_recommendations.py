@@ -14,10 +14,10 @@ from pipeline.extract.recommendations import (
     lead_in_proposer,
     topic_of,
 )
-from pipeline.kb_entities import load_entity_kb
-from pipeline.model import DocumentMeta, EntityMention, SentenceContext
-from pipeline.nlp import load_nlp
-from pipeline.process import SegmentedDocument, read_and_segment
+from pipeline.knowledge.entities import load_entity_kb
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import SegmentedDocument, read_and_segment
+from pipeline.types import DocumentMeta, EntityMention, SentenceContext
 
 SOURCES = Path(__file__).parent / "sources"
 HAGGARD_META = DocumentMeta(
@@ -71,7 +71,7 @@ def mentions_for(document: SegmentedDocument) -> list[EntityMention]:
     """The entities extractor when it is there and works, else the spaCy adapter."""
     try:
         from pipeline.extract.entities import extract_entities
-        from pipeline.kb_entities import load_entity_kb
+        from pipeline.knowledge.entities import load_entity_kb
 
         return extract_entities(document.sentences, document.meta, load_entity_kb())
     except Exception:  # the extractor is developed in parallel: fall back to plain NER

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from pipeline.cache import RecordCache
-from pipeline.record import DocumentRecord
+from pipeline.release.record import DocumentRecord
+from pipeline.release.schema import list_columns
 from pipeline.run import run_local
+from pipeline.run.cache import RecordCache
 from pipeline.run.fingerprint import fingerprint, item_key
 from pipeline.run.options import Settings
 from pipeline.run.plan import plan_run
-from pipeline.tableschema import list_columns
 
 pytestmark = pytest.mark.slow
 

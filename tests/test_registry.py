@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RegistryError
-from pipeline.registry import load_registry, published_date, resolve_in
+from pipeline.sources.registry import load_registry, published_date, resolve_in
 from tests.conftest import ROOT
 
 

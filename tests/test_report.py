@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.report import READY_MARKER, TOP_ENTITIES, render_report, write_report
-from pipeline.tableschema import TABLES, columns, validate_package
+from pipeline.outputs.report import READY_MARKER, TOP_ENTITIES, render_report, write_report
+from pipeline.release.schema import TABLES, columns, validate_package
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -712,7 +712,7 @@ def test_tooltips_and_counts_are_grammatical(dataset: Path) -> None:
 
 
 def test_shorten_cuts_at_word_boundaries() -> None:
-    from pipeline.report import shorten
+    from pipeline.outputs.report import shorten
 
     text = "The United States should internationalize the alliance, quickly and carefully."
     for limit in range(1, len(text) + 3):
@@ -882,7 +882,7 @@ def test_entity_table_lists_every_entity_with_its_identifiers(dataset: Path) -> 
 
 
 def test_entity_table_is_capped_with_a_grammatical_more_line(tmp_path: Path) -> None:
-    from pipeline.report import ENTITY_ROWS
+    from pipeline.outputs.report import ENTITY_ROWS
 
     extra = ENTITY_ROWS + 7
     entities = {f"Place{n:04d}": (f"gpe:place{n:04d}", "GPE") for n in range(extra)}
@@ -923,7 +923,7 @@ def test_citations_name_the_cited_work_and_quote_the_citing_sentence(dataset: Pa
 
 
 def test_citations_are_capped(tmp_path: Path) -> None:
-    from pipeline.report import CITATION_ROWS
+    from pipeline.outputs.report import CITATION_ROWS
 
     sentences = [("Body", f"See Study {n} for more.") for n in range(CITATION_ROWS + 1)]
     cites = [Cite(n + 2, f"Study {n}", "", f"Study {n}") for n in range(CITATION_ROWS + 1)]
@@ -966,7 +966,7 @@ def test_gaps_notice_lists_missing_failed_and_stale_sources_near_the_top(tmp_pat
 
 
 def test_gaps_notice_is_capped_and_grammatical_for_many(tmp_path: Path) -> None:
-    from pipeline.report import GAP_ITEMS
+    from pipeline.outputs.report import GAP_ITEMS
 
     missing = [missing_source(f"gone-{n:03d}") for n in range(GAP_ITEMS + 5)]
     manifest = manifest_for(sample_docs(), missing=missing)

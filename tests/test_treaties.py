@@ -13,10 +13,10 @@ from pipeline.extract.treaties import (
     extract_treaties,
     link_dates_to_treaties,
 )
-from pipeline.kb_treaties import load_treaty_kb
-from pipeline.model import DateMention, DocumentMeta, EntityMention, SentenceContext
-from pipeline.nlp import load_nlp
-from pipeline.process import read_and_segment
+from pipeline.knowledge.treaties import load_treaty_kb
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import read_and_segment
+from pipeline.types import DateMention, DocumentMeta, EntityMention, SentenceContext
 
 SOURCES = Path(__file__).resolve().parent / "sources"
 MONTHS = "january february march april may june july august september october november december"

@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from spacy.tokens import Span
 
-from pipeline.model import Citation, DocumentMeta, SentenceContext
+from pipeline.types import Citation, DocumentMeta, SentenceContext
 
 LINK_THRESHOLD = 88.0  # fuzzy ratio for a candidate title to link to a registered one
 SCAN_THRESHOLD = 90.0  # partial ratio for a registered title found in running text

@@ -19,8 +19,8 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
-from pipeline.model import DateMention, DocumentMeta, SentenceContext
-from pipeline.segment import doc_text
+from pipeline.nlp.segment import doc_text
+from pipeline.types import DateMention, DocumentMeta, SentenceContext
 
 # ---------------------------------------------------------------- vocabulary
 

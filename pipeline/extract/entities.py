@@ -21,9 +21,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from pipeline.kb_entities import EntityKB, EntityRecord, is_acronym, normalize_surface
-from pipeline.model import DocumentMeta, EntityMention, SentenceContext
-from pipeline.segment import doc_text
+from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
+from pipeline.nlp.segment import doc_text
+from pipeline.types import DocumentMeta, EntityMention, SentenceContext
 
 LABEL_MAP = {
     "PERSON": "PERSON",

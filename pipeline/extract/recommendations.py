@@ -23,8 +23,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 from spacy.vocab import Vocab
 
-from pipeline.model import DocumentMeta, EntityMention, Recommendation, SentenceContext
-from pipeline.segment import doc_text
+from pipeline.nlp.segment import doc_text
+from pipeline.types import DocumentMeta, EntityMention, Recommendation, SentenceContext
 
 # How many sentences after crediting a proposal a bare "could"/"can" still reports it.
 CONTEXT_WINDOW = 4

@@ -29,8 +29,8 @@ import pycountry
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.kb_treaties import TreatyKB, TreatyRecord, fold_key
-from pipeline.model import DateMention, DocumentMeta, EntityMention, SentenceContext, TreatyMention
+from pipeline.knowledge.treaties import TreatyKB, TreatyRecord, fold_key
+from pipeline.types import DateMention, DocumentMeta, EntityMention, SentenceContext, TreatyMention
 
 STRONG_HEADS = frozenset(
     [

@@ -18,7 +18,7 @@ from markdown_it.rules_block import StateBlock, blockquote, list_block
 from markdown_it.token import Token
 
 from pipeline.ingest.normalize import normalize_line_endings, normalize_text
-from pipeline.model import Block
+from pipeline.types import Block
 from pipeline.yamlsafe import YamlRefused, load_yaml_no_aliases
 
 FOOTNOTES_SECTION = "Footnotes"

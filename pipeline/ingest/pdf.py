@@ -34,7 +34,7 @@ from pdfplumber.utils.text import extract_words
 from pipeline.children import die_with_parent
 from pipeline.errors import IngestError
 from pipeline.ingest.normalize import normalize_text
-from pipeline.model import Block
+from pipeline.types import Block
 
 Word = dict[str, Any]
 

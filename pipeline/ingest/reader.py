@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.errors import IngestError
 from pipeline.ingest.normalize import MAX_WORD_CHARS, drop_overlong_words
-from pipeline.model import Block
+from pipeline.types import Block
 
 MEDIA_TYPES = {
     ".md": "text/markdown",

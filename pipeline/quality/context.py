@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import BriefdataError
-from pipeline.tableschema import read_table
+from pipeline.release.schema import read_table
 
 SENTENCE_COLUMNS = ["sentence_id", "doc_id", "start_char", "end_char"]
 

@@ -20,15 +20,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.ingest.reader import MEDIA_TYPES
+from pipeline.paths import GUIDELINES as PATH_GUIDELINES
 from pipeline.quality.context import Anchor, Published, ReviewError, cell
 from pipeline.quality.sheet import SheetMeta, SheetRow, render_csv, render_html, sample_id
 from pipeline.quality.specs import GUIDELINES_NAME, REVIEW_TABLES, SPECS, SheetSpec
+from pipeline.release.schema import primary_key
 from pipeline.run.plan import folder_files
-from pipeline.tableschema import primary_key
 
 PICKED_LIST = "picked.txt"
 PICKED_FOLDER = "documents"
-GUIDELINES = Path(__file__).resolve().parents[2] / "tests" / "gold" / GUIDELINES_NAME
+GUIDELINES = PATH_GUIDELINES
 CONTEXTS_PER_ITEM = 2
 
 # ------------------------------------------------------------------------ pick

@@ -36,7 +36,7 @@ __all__ = [
 
 def run_local(settings: Settings) -> dict[str, Any]:
     """The same stages as the main flow, in this process without Prefect (tests, bench)."""
-    from pipeline.publish import publish_lock
+    from pipeline.release.publish import publish_lock
 
     with publish_lock(settings.output):
         plan = plan_run(settings)

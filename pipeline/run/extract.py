@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.cache import RecordCache
 from pipeline.errors import IngestError
 from pipeline.progress import heartbeat
-from pipeline.record import DocumentRecord
+from pipeline.release.record import DocumentRecord
+from pipeline.run.cache import RecordCache
 from pipeline.run.fingerprint import item_key
 from pipeline.run.options import Settings
 from pipeline.run.plan import WorkItem
@@ -99,10 +99,11 @@ def extract_summaries(
 def _extract_chunk(
     items: list[WorkItem], settings: Settings, run_fingerprint: dict[str, Any], cache: RecordCache
 ) -> Iterator[Outcome]:
-    from pipeline.nlp import load_nlp
-    from pipeline.process import read_source, run_extractors
-    from pipeline.segment import segment_many
-    from pipeline.tables import document_record
+    from pipeline.extract.document import run_extractors
+    from pipeline.ingest.source import read_source
+    from pipeline.nlp.model import load_nlp
+    from pipeline.nlp.segment import segment_many
+    from pipeline.release.tables import document_record
 
     readable = []
     for item in items:
@@ -141,9 +142,9 @@ def failed_outcome(item: WorkItem, problem: str) -> Outcome:
 
 def warm_up() -> None:
     """Load the model and knowledge bases once in a worker process, before its first task."""
-    from pipeline.kb_entities import load_entity_kb
-    from pipeline.kb_treaties import load_treaty_kb
-    from pipeline.nlp import load_nlp
+    from pipeline.knowledge.entities import load_entity_kb
+    from pipeline.knowledge.treaties import load_treaty_kb
+    from pipeline.nlp.model import load_nlp
 
     load_nlp()
     load_entity_kb()

@@ -15,17 +15,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import record_key
+from pipeline.paths import PACKAGE_DIR, PROJECT_DIR, REFERENCE_DIR
+from pipeline.run.cache import record_key
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-PROJECT_DIR = PACKAGE_DIR.parent
-REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
 # Code that shapes a document's record; editing it invalidates the cache.
-RECORD_CODE = ("ingest", "extract", "segment.py", "process.py", "model.py", "nlp.py", "tables.py",
-               "kb_entities.py", "kb_treaties.py", "text.py")  # fmt: skip
+RECORD_CODE = ("ingest", "nlp", "extract", "knowledge", "types.py", "text.py",
+               "release/record.py")  # fmt: skip
 # Code that turns records into a release (tables, links, manifest, report).
-RELEASE_CODE = ("tables.py", "tableschema.py", "stale.py", "run", "publish.py", "report.py",
-                "extract/citations.py")  # fmt: skip
+RELEASE_CODE = ("release", "run", "outputs/report.py", "extract/citations.py")  # fmt: skip
 
 
 def code_version(names: tuple[str, ...] = RECORD_CODE, root: Path = PACKAGE_DIR) -> str:
@@ -49,7 +46,7 @@ def knowledge_base_versions() -> dict[str, str]:
 
 
 def model_fingerprint() -> dict[str, str]:
-    from pipeline.nlp import installed_model_name, model_version
+    from pipeline.nlp.model import installed_model_name, model_version
 
     name = installed_model_name()
     return {

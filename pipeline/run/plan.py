@@ -9,13 +9,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import sha256_file
 from pipeline.errors import BriefdataError, RegistryError
 from pipeline.ingest.reader import MEDIA_TYPES
-from pipeline.model import DocumentMeta
-from pipeline.registry import Registry, load_registry, resolve_in
+from pipeline.run.cache import sha256_file
 from pipeline.run.options import Settings
+from pipeline.sources.registry import Registry, load_registry, resolve_in
 from pipeline.text import document_id, printable
+from pipeline.types import DocumentMeta
 
 # When two files of a folder give one document id, the richer format is read.
 FORMAT_RANK = {".md": 0, ".markdown": 0, ".pdf": 1, ".txt": 2, ".text": 2}

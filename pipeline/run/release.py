@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.cache import RecordCache
 from pipeline.errors import BriefdataError
-from pipeline.record import DocumentRecord
+from pipeline.release.record import DocumentRecord
+from pipeline.run.cache import RecordCache
 from pipeline.run.extract import Outcome
 from pipeline.run.fingerprint import item_key, release_key
 from pipeline.run.options import Settings
@@ -59,8 +59,8 @@ def assemble(
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
     """Tables, texts and the manifest of the release this run publishes."""
     from pipeline.extract.citations import TitleIndex, link_citations
-    from pipeline.stale import stale_records
-    from pipeline.tables import build_tables
+    from pipeline.release.stale import stale_records
+    from pipeline.release.tables import build_tables
 
     good = {o.doc_id: o.record for o in outcomes if o.record is not None}
     failed = [
@@ -178,7 +178,7 @@ def publish_run(
 
     The caller holds the output's lock. Returns the release's manifest.
     """
-    from pipeline.publish import publish, recover
+    from pipeline.release.publish import publish, recover
 
     failures = [o for o in outcomes if o.status in ("failed", "deferred")]
     key = release_key(plan, run_fingerprint, failures)
@@ -196,7 +196,7 @@ def publish_run(
 
 def check_paths(settings: Settings) -> None:
     """Refuse outputs that would overwrite inputs or a folder that is not a release."""
-    from pipeline.publish import OutputRefused, check_output, real_output
+    from pipeline.release.publish import OutputRefused, check_output, real_output
 
     output = real_output(settings.output)
     inputs = (

@@ -22,7 +22,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.tableschema import read_table, validate_package
+from pipeline.release.schema import read_table, validate_package
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -115,7 +115,7 @@ def test_two_names_of_one_output_folder_share_one_lock(project):
         [sys.executable, "-c", textwrap.dedent("""
             import time
             from pathlib import Path
-            from pipeline.publish import publish_lock
+            from pipeline.release.publish import publish_lock
             with publish_lock(Path("out")):
                 print("locked", flush=True)
                 time.sleep(60)
@@ -240,7 +240,7 @@ def test_a_full_disk_during_publish_keeps_the_old_release_and_leaves_nothing(tmp
         import resource, signal, sys
         from pathlib import Path
         from tests.test_publish import release, OLD, NEW
-        from pipeline.publish import publish
+        from pipeline.release.publish import publish
         from pipeline.errors import BriefdataError
         out = Path({str(tmp_path / "out")!r})
         publish(out, *release(*OLD), {{"release": "old"}})
@@ -316,7 +316,7 @@ def test_sigterm_stops_the_run_and_every_child_process(tmp_path):
 def test_a_read_only_output_is_one_clear_error_and_the_release_stays(project, monkeypatch):
     import errno
 
-    import pipeline.publish
+    import pipeline.release.publish
 
     assert run("run", "-q").exit_code == 2
     before = snapshot(project / "data" / "processed")
@@ -325,7 +325,7 @@ def test_a_read_only_output_is_one_clear_error_and_the_release_stays(project, mo
         folder.mkdir(parents=True, exist_ok=True)
         raise OSError(errno.EROFS, "Read-only file system", str(folder))
 
-    monkeypatch.setattr(pipeline.publish, "write_release", read_only)
+    monkeypatch.setattr(pipeline.release.publish, "write_release", read_only)
     result = run("run", "--no-cache")
     assert result.exit_code == 1
     assert "could not write the release next to data/processed (Read-only file system)" in (

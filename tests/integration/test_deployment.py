@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.tableschema import read_table, validate_package
+from pipeline.release.schema import read_table, validate_package
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

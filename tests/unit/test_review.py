@@ -25,7 +25,7 @@ from pipeline.cli import app
 from pipeline.quality.review import sample_positions
 from pipeline.quality.score import Z_95, wilson_interval
 from pipeline.quality.specs import SPECS, sheet_columns
-from pipeline.tableschema import TABLES, columns, read_table
+from pipeline.release.schema import TABLES, columns, read_table
 from pipeline.text import slugify
 
 runner = CliRunner()

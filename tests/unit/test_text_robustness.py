@@ -18,9 +18,9 @@ from pipeline.errors import IngestError
 from pipeline.ingest import markdown
 from pipeline.ingest.normalize import MAX_WORD_CHARS, drop_overlong_words
 from pipeline.ingest.reader import read_document
-from pipeline.model import Block
-from pipeline.process import read_source
-from pipeline.segment import MODEL_PIECE_CHARS, model_pieces, segment
+from pipeline.ingest.source import read_source
+from pipeline.nlp.segment import MODEL_PIECE_CHARS, model_pieces, segment
+from pipeline.types import Block
 from pipeline.yamlsafe import YamlRefused, load_yaml_no_aliases
 
 BOMB = """---

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from pipeline.model import DocumentMeta
 from pipeline.progress import heartbeat
 from pipeline.run.extract import Outcome
 from pipeline.run.options import Settings
 from pipeline.run.plan import WorkItem
-from pipeline.workers import WorkerPool
+from pipeline.run.workers import WorkerPool
+from pipeline.types import DocumentMeta
 
 
 def nothing_to_load() -> None:

@@ -2,7 +2,7 @@
 
 `docs/data-dictionary.md` is this module's output, committed; regenerate it with
 
-    python -m pipeline.datadict > docs/data-dictionary.md
+    python -m pipeline.outputs.datadict > docs/data-dictionary.md
 
 The schemas are the single source of truth; never edit the Markdown by hand.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from pipeline.tableschema import TABLES, load_schema
+from pipeline.release.schema import TABLES, load_schema
 
-REGENERATE = "python -m pipeline.datadict > docs/data-dictionary.md"
+REGENERATE = "python -m pipeline.outputs.datadict > docs/data-dictionary.md"
 
 Field = dict[str, Any]
 
@@ -121,7 +121,7 @@ def header() -> list[str]:
     return [
         "# Data dictionary",
         "",
-        "<!-- Generated from schemas/*.schema.json by pipeline/datadict.py; do not edit. -->",
+        "<!-- Generated from schemas/*.schema.json by pipeline/outputs/datadict.py; do not edit. -->",
         f"<!-- Regenerate: {REGENERATE} -->",
         "",
         "The published tables in `data/processed/`: UTF-8 CSV, one header row, sorted by id,",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.model import Block, SentenceContext
+from pipeline.ingest.reader import ReadResult
+from pipeline.ingest.source import read_source
 from pipeline.progress import heartbeat
+from pipeline.types import Block, DocumentMeta, SentenceContext
 
 BLOCK_SEPARATOR = "\n\n"
 # Longest text given to the model at once. A longer block is parsed as several pieces
@@ -147,3 +151,21 @@ def _trim(span):
     while end > start and span.doc[end - 1].is_space:
         end -= 1
     return span.doc[start:end] if end > start else None
+
+
+@dataclass
+class SegmentedDocument:
+    meta: DocumentMeta
+    text: str
+    sentences: list[SentenceContext]
+    read: ReadResult
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_and_segment(
+    path: Path, nlp: Language, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
+) -> SegmentedDocument:
+    """The document's published text and its sentences (no extraction yet)."""
+    read, full_meta = read_source(path, meta, max_bytes=max_bytes)
+    text, sentences = segment(read.blocks, nlp)
+    return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))

@@ -15,16 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.model import DocumentExtraction, DocumentMeta
-from pipeline.record import (
+from pipeline.release.record import (
     DOCUMENT_TABLES,
     LIST_SEPARATOR,
     DocumentRecord,
     EntityFacts,
     TreatyFacts,
 )
-from pipeline.tableschema import TABLES, columns, integer_columns, list_columns, primary_key
+from pipeline.release.schema import TABLES, columns, integer_columns, list_columns, primary_key
 from pipeline.text import slugify
+from pipeline.types import DocumentExtraction, DocumentMeta
 
 
 def entity_id(type_: str, name: str) -> str:

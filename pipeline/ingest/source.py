@@ -1,27 +1,16 @@
-"""One document from file to extraction: read, segment, run every extractor."""
+"""One source file into blocks and metadata: registry first, then front matter,
+then the document's own title."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
-
 from pipeline.ingest.reader import ReadResult, read_document
-from pipeline.model import Block, DocumentExtraction, DocumentMeta, SentenceContext
-from pipeline.segment import segment
-
-
-@dataclass
-class SegmentedDocument:
-    meta: DocumentMeta
-    text: str
-    sentences: list[SentenceContext]
-    read: ReadResult
-    warnings: list[str] = field(default_factory=list)
+from pipeline.types import Block, DocumentMeta
 
 
 def meta_from_front_matter(
@@ -65,18 +54,9 @@ def read_source(
     return read, full_meta
 
 
-def read_and_segment(
-    path: Path, nlp: Language, meta: DocumentMeta | None = None, *, max_bytes: int | None = None
-) -> SegmentedDocument:
-    """The document's published text and its sentences (no extraction yet)."""
-    read, full_meta = read_source(path, meta, max_bytes=max_bytes)
-    text, sentences = segment(read.blocks, nlp)
-    return SegmentedDocument(full_meta, text, sentences, read, list(read.warnings))
-
-
 def checked_front_matter(front_matter: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Front matter without the values a release would reject, and why each was dropped."""
-    from pipeline.registry import published_date, text_problem
+    from pipeline.sources.registry import published_date, text_problem
 
     kept: dict[str, Any] = {}
     problems: list[str] = []
@@ -116,31 +96,3 @@ def _iso(value: Any) -> str:
     text = _text(value)
     match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
     return "-".join(part for part in match.groups() if part) if match else ""
-
-
-def run_extractors(
-    meta: DocumentMeta, text: str, sentences: list[SentenceContext]
-) -> DocumentExtraction:
-    """Every extractor over one segmented document."""
-    from pipeline.extract.citations import extract_citations
-    from pipeline.extract.dates import extract_dates
-    from pipeline.extract.entities import extract_entities
-    from pipeline.extract.recommendations import extract_recommendations
-    from pipeline.extract.treaties import extract_treaties, link_dates_to_treaties
-    from pipeline.kb_entities import load_entity_kb
-    from pipeline.kb_treaties import load_treaty_kb
-
-    entities = extract_entities(sentences, meta, load_entity_kb())
-    dates = extract_dates(sentences, meta)
-    treaties = extract_treaties(sentences, meta, load_treaty_kb(), entities, dates)
-    extraction = DocumentExtraction(
-        meta=meta,
-        text=text,
-        sentences=sentences,
-        entities=entities,
-        dates=dates,
-        treaties=treaties,
-        recommendations=extract_recommendations(sentences, meta, entities),
-        citations=extract_citations(sentences, meta),
-    )
-    return replace(extraction, dates=link_dates_to_treaties(dates, treaties))

@@ -21,8 +21,9 @@ import pycountry
 import yaml
 
 from pipeline.errors import BriefdataError
+from pipeline.paths import REFERENCE_DIR
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "entities.yaml"
+DEFAULT_PATH = REFERENCE_DIR / "entities.yaml"
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "WORK_OF_ART")
 
 _PUNCT = str.maketrans(

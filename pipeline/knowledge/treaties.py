@@ -20,7 +20,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "treaties.yaml"
+from pipeline.paths import REFERENCE_DIR
+
+DEFAULT_PATH = REFERENCE_DIR / "treaties.yaml"
 KINDS = (
     "peace treaty", "security treaty", "armistice", "trade agreement", "organization",
     "joint statement", "other",

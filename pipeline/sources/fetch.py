@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from pipeline.errors import FetchError, RegistryError
-from pipeline.registry import Registry, Source, resolve_in
+from pipeline.sources.registry import Registry, Source, resolve_in
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 

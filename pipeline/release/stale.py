@@ -13,8 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.record import DOCUMENT_TABLES, DocumentRecord, EntityFacts, TreatyFacts, split_list
-from pipeline.tableschema import DOC_COLUMN, TABLES, integer_columns, list_columns, read_table
+from pipeline.release.record import (
+    DOCUMENT_TABLES,
+    DocumentRecord,
+    EntityFacts,
+    TreatyFacts,
+    split_list,
+)
+from pipeline.release.schema import DOC_COLUMN, TABLES, integer_columns, list_columns, read_table
 
 
 def stale_records(release: Path, doc_ids: list[str]) -> dict[str, DocumentRecord]:

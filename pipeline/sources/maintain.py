@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import sha256_file
 from pipeline.errors import RegistryError
 from pipeline.ingest.reader import media_type_of
-from pipeline.licenses import canonical_license
-from pipeline.registry import (
+from pipeline.run.cache import sha256_file
+from pipeline.sources.licenses import canonical_license
+from pipeline.sources.registry import (
     FIELDS,
     Source,
     entry_problems,

@@ -1,9 +1,9 @@
 """The document record: one document's rows for every per-document table, and what
 the corpus tables need to know from it.
 
-It is built in one place (`pipeline.tables.document_record`), stored by the cache,
+It is built in one place (`pipeline.release.tables.document_record`), stored by the cache,
 rebuilt from a published release for stale documents and analysts
-(`record_from_tables`), and merged into the corpus tables by `pipeline.tables`. Rows
+(`record_from_tables`), and merged into the corpus tables by `pipeline.release.tables`. Rows
 are dicts keyed by the schema's column names (`schemas/`); cells that hold several
 values stay lists until the CSV writer joins them.
 """

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from pipeline.errors import RegistryError
-from pipeline.model import DocumentMeta
 from pipeline.text import MAX_DOC_ID
+from pipeline.types import DocumentMeta
 from pipeline.yamlsafe import load_yaml_no_aliases
 
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

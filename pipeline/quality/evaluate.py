@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import BriefdataError
-from pipeline.tableschema import columns
+from pipeline.release.schema import columns
 
 FUZZY_THRESHOLD = 85.0
 LIST_SEP = "; "

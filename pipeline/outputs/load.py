@@ -47,14 +47,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.record import DocumentRecord
+    from pipeline.release.record import DocumentRecord
 
 LIST_SEPARATOR = "; "
 DEFAULT_FOLDER = "data/processed"
 
 
 def _schema(table: str) -> dict[str, Any]:
-    from pipeline.tableschema import load_schema
+    from pipeline.release.schema import load_schema
 
     return load_schema(table)
 
@@ -100,7 +100,7 @@ def _fail_on_coerced(raw: pd.Series, typed: pd.Series, name: str, expected: str)
 
 def _read_typed(folder: Path, table: str) -> pd.DataFrame:
     """One published CSV, each schema column typed; extra columns kept as strings."""
-    from pipeline.tableschema import read_table
+    from pipeline.release.schema import read_table
 
     path = folder / f"{table}.csv"
     if not path.exists():
@@ -150,8 +150,8 @@ class Dataset:
     def record(self, doc_id: str) -> DocumentRecord:
         """One document's typed record: its rows (lists as lists), its entities' and
         treaties' facts, and its text, as the pipeline built it."""
-        from pipeline.stale import record_from_tables
-        from pipeline.tableschema import read_table
+        from pipeline.release.schema import read_table
+        from pipeline.release.stale import record_from_tables
 
         raw = {name: read_table(self.folder / f"{name}.csv") for name in self.table_names()}
         if doc_id not in set(raw["documents"]["doc_id"]):

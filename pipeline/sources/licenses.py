@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import yaml
 
-LICENSES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "licenses.yaml"
+from pipeline.paths import REFERENCE_DIR
+
+LICENSES_FILE = REFERENCE_DIR / "licenses.yaml"
 
 
 @cache

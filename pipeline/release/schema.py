@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from pipeline.paths import SCHEMA_DIR
+
 TABLES = (
     "documents",
     "sentences",

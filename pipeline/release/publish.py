@@ -30,7 +30,12 @@ from typing import Any
 import pandas as pd
 
 from pipeline.errors import BriefdataError, PublishLocked, ValidationFailed
-from pipeline.tableschema import TABLES, ValidationReport, datapackage_descriptor, validate_package
+from pipeline.release.schema import (
+    TABLES,
+    ValidationReport,
+    datapackage_descriptor,
+    validate_package,
+)
 from pipeline.text import printable
 
 STAGING_PREFIX = ".staging-"
@@ -229,7 +234,7 @@ def publish(
     try:
         write_release(staging, tables, texts, manifest, extra_files)
         if with_report:
-            from pipeline.report import write_report
+            from pipeline.outputs.report import write_report
 
             write_report(staging)
         report = validate_package(staging)

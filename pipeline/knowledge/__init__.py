@@ -1,0 +1,1 @@
+"""Reference knowledge: entities and international agreements, as reviewed data."""

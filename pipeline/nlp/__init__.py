@@ -1,0 +1,1 @@
+"""The language model and segmentation: blocks into sentences with provenance."""

@@ -1,0 +1,1 @@
+"""What analysts read: the report, the data dictionary, the typed loader."""

@@ -1,0 +1,1 @@
+"""A release: document records into validated tables, published atomically."""

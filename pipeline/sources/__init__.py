@@ -1,0 +1,1 @@
+"""Sources: the registry of documents, downloads, and what maintainers do to them."""
