@@ -8,7 +8,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: install run test lint bench report clean chromium
+.PHONY: install run check test lint bench report clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need Python 3.11+ as $(PYTHON) (override with PYTHON=...)"; exit 1; }
@@ -32,8 +32,16 @@ chromium:
 	      || echo "WARNING: could not install chromium; the browser test will be skipped"; \
 	  else echo "WARNING: chromium missing and not installable here; the browser test will be skipped"; fi; }
 
+# The edit loop: lint and the unit tests (under a minute).
+check: $(STAMP)
+	$(BIN)/ruff check pipeline flows tests bench
+	$(BIN)/ruff format --check pipeline flows tests bench
+	$(BIN)/python -m pytest -q tests/unit
+
+# Everything: unit, integration (real Prefect server, Dask cluster, browser) and quality.
 test: $(STAMP) chromium
 	$(BIN)/ruff check pipeline flows tests bench
+	$(BIN)/ruff format --check pipeline flows tests bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

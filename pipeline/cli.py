@@ -27,7 +27,7 @@ app = typer.Typer(
         "  briefdata run                              # the registry into data/processed/\n\n"
         "  briefdata run --input my-docs/ --output out/\n\n"
         "  briefdata add report.pdf --title 'A Report' --url https://example.org/report\n\n"
-        "  briefdata evaluate --gold tests/gold"
+        "  briefdata evaluate --gold tests/quality/dev/gold"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -449,7 +449,9 @@ def validate(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option(help="Folder of gold YAML files.")] = Path("tests/gold"),
+    gold: Annotated[Path, typer.Option(help="Folder of gold YAML files.")] = Path(
+        "tests/quality/dev/gold"
+    ),
     data: Annotated[Path, typer.Option(help="Published dataset to score.")] = Path(
         "data/processed"
     ),

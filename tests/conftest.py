@@ -11,18 +11,42 @@ import pytest
 import flows  # noqa: F401 - Prefect's environment defaults, before Prefect is imported
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 TESTS = Path(__file__).resolve().parent
-GOLD = TESTS / "gold"
-SOURCES = TESTS / "sources"
+QUALITY = TESTS / "quality"
+GUIDELINES = QUALITY / "GUIDELINES.md"
+GOLD = QUALITY / "dev" / "gold"  # development gold: may be read while improving extractors
+SOURCES = QUALITY / "dev" / "sources"
+HELDOUT = QUALITY / "heldout"  # frozen, annotated blind: scored, never tuned on
+PDFS = TESTS / "fixtures" / "pdfs"  # real PDFs from pdfplumber's test set (MIT)
+BRIEF = "haggard-2021-beyond-deterrence"
+# Five development documents of different kinds (a brief, two statutes, two statements)
+# that integration tests run end to end.
+SAMPLE = (
+    BRIEF,
+    "usc-22-2428a",
+    "usc-22-7846",
+    "wh-2021-04-16-us-japan-joint-leaders-statement",
+    "wh-2023-04-26-washington-declaration",
+)
 
 
-def shared_path(*parts: str) -> Path:
-    """A file from the shared material (real PDFs, corpus); skip loudly when absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"SKIPPED: shared material {path} is not present on this machine")
-    return path
+def copy_sample(folder: Path, *, gold: bool = False) -> Path:
+    """The sample documents (or their gold files) copied into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc_id in SAMPLE:
+        source = GOLD / f"{doc_id}.yaml" if gold else SOURCES / f"{doc_id}.md"
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_sources(tmp_path_factory) -> Path:
+    return copy_sample(tmp_path_factory.mktemp("sample") / "sources")
+
+
+@pytest.fixture(scope="session")
+def sample_gold(tmp_path_factory) -> Path:
+    return copy_sample(tmp_path_factory.mktemp("sample") / "gold", gold=True)
 
 
 @pytest.fixture(scope="session")

@@ -121,7 +121,7 @@ def header() -> list[str]:
     return [
         "# Data dictionary",
         "",
-        "<!-- Generated from schemas/*.schema.json by pipeline/outputs/datadict.py; do not edit. -->",
+        "<!-- Generated from schemas/ by pipeline/outputs/datadict.py; do not edit. -->",
         f"<!-- Regenerate: {REGENERATE} -->",
         "",
         "The published tables in `data/processed/`: UTF-8 CSV, one header row, sorted by id,",

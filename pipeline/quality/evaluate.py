@@ -1,6 +1,6 @@
 """Score published tables against gold annotation files.
 
-Implements the scoring rules of `tests/gold/GUIDELINES.md`. Every table is
+Implements the scoring rules of `tests/quality/GUIDELINES.md`. Every table is
 scored per document with one-to-one matching between output rows and gold
 items: a pair with a required item is a true positive, a pair with an optional
 item is neutral, an unpaired output row is neutral when it is compatible with

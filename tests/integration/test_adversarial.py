@@ -239,7 +239,7 @@ def test_a_full_disk_during_publish_keeps_the_old_release_and_leaves_nothing(tmp
     script = textwrap.dedent(f"""
         import resource, signal, sys
         from pathlib import Path
-        from tests.test_publish import release, OLD, NEW
+        from tests.integration.test_publish import release, OLD, NEW
         from pipeline.release.publish import publish
         from pipeline.errors import BriefdataError
         out = Path({str(tmp_path / "out")!r})

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.outputs.datadict import REGENERATE, is_list_field, render_data_dictionary
 from pipeline.release.schema import TABLES, load_schema
 
-COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
 
 
 def test_committed_dictionary_is_up_to_date() -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.release.schema import read_table
-from tests.conftest import ROOT, shared_path
+from tests.conftest import PDFS, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,7 @@ def test_run_json_then_validate(project):
 
 
 def test_added_pdf_is_published_with_page_numbers(project):
-    pdf = shared_path("pdfs", "federal-register-2020-17221.pdf")
+    pdf = PDFS / "federal-register-2020-17221.pdf"
     result = run("add", str(pdf), "--title", "Federal Register notice", "--published", "2020-08-07")
     assert result.exit_code == 0, result.output
     assert (project / "data" / "raw" / "federal-register-2020-17221.pdf").exists()
@@ -121,8 +121,8 @@ def image_only_pdf(path: Path) -> None:
 
 def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatch):
     raw = project / "data" / "raw"
-    shutil.copy(shared_path("pdfs", "password-example.pdf"), raw / "encrypted.pdf")
-    full = shared_path("pdfs", "federal-register-2020-17221.pdf").read_bytes()
+    shutil.copy(PDFS / "password-example.pdf", raw / "encrypted.pdf")
+    full = (PDFS / "federal-register-2020-17221.pdf").read_bytes()
     (raw / "truncated.pdf").write_bytes(full[: len(full) // 3])
     (raw / "empty.md").write_bytes(b"")
     image_only_pdf(raw / "scan.pdf")
@@ -131,7 +131,7 @@ def test_bad_inputs_fail_clearly_while_the_rest_is_published(project, monkeypatc
         "Déclaration de Séoul, signée à Tokyo.".encode("latin-1")
     )
     (raw / "big.txt").write_text("Japan " * 60000)
-    shutil.copy(shared_path("pdfs", "malformed-from-issue-932.pdf"), raw / "malformed.pdf")
+    shutil.copy(PDFS / "malformed-from-issue-932.pdf", raw / "malformed.pdf")
     (raw / "wide.md").write_bytes("# Wide\n\nSeoul and Tokyo met.".encode("utf-16"))
     outside = project / "outside.md"
     outside.write_text("# Not in raw\n")

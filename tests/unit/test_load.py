@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_report import sample_docs, write_dataset
 
 import pipeline
 from pipeline.outputs.datadict import foreign_keys
 from pipeline.outputs.load import Dataset, load, pandas_dtype
 from pipeline.release.schema import TABLES, load_schema
+from tests.integration.test_report import sample_docs, write_dataset
 
 
 @pytest.fixture

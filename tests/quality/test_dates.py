@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.extract.dates import extract_dates, parse_count, parse_ordinal
 from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment, segment
 from pipeline.types import Block, DateMention, DocumentMeta
-
-SOURCES = Path(__file__).parent / "sources"
+from tests.conftest import SOURCES
 
 
 @pytest.fixture(scope="module")

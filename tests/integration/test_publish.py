@@ -135,7 +135,7 @@ def test_sigkill_during_publish_leaves_old_or_new_and_the_next_run_recovers(tmp_
         import os, signal, sys
         from pathlib import Path
         import pipeline.release.publish as publish_module
-        from tests.test_publish import release, NEW
+        from tests.integration.test_publish import release, NEW
         calls = {{"n": 0}}
         module_name, _, attribute = {target!r}.rpartition(".")
         owner = eval(module_name.replace("pipeline.release.publish", "publish_module"))

@@ -22,7 +22,7 @@ import pytest
 from pipeline.outputs.report import READY_MARKER, TOP_ENTITIES, render_report, write_report
 from pipeline.release.schema import TABLES, columns, validate_package
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 # name -> (entity_id, type); every occurrence in a sentence becomes a mention.
@@ -1019,7 +1019,7 @@ def test_missing_or_odd_manifest(dataset: Path, content: str | None) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    from browser import INSTALL_HINT, find_chromium
+    from tests.browser import INSTALL_HINT, find_chromium
 
     path = find_chromium()
     if path is None:
@@ -1030,7 +1030,7 @@ def chromium() -> str:
 
 @pytest.mark.browser
 def test_report_in_headless_chromium(chromium: str, tmp_path: Path) -> None:
-    from browser import devtools_page, screenshot
+    from tests.browser import devtools_page, screenshot
 
     manifest = manifest_for(sample_docs(), missing=[missing_source(REGISTERED_MISSING)])
     folder = write_dataset(tmp_path / "processed", sample_docs(), manifest=manifest)

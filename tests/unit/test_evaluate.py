@@ -30,8 +30,8 @@ from pipeline.quality.evaluate import (
     proposers_match,
 )
 from pipeline.release.schema import columns as schema_columns
+from tests.conftest import GOLD as GOLD_DIR
 
-GOLD_DIR = Path(__file__).parent / "gold"
 HAGGARD = "haggard-2021-beyond-deterrence"
 JOINT = "wh-2021-04-16-us-japan-joint-leaders-statement"
 DECLARATION = "wh-2023-04-26-washington-declaration"
@@ -198,7 +198,7 @@ def drop(rows: Rows, table: str, column: str, value: str) -> None:
 
 def test_perfect_output_scores_one_everywhere(tmp_path: Path) -> None:
     golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.yaml"))]
-    assert len(golds) == 5
+    assert len(golds) >= 20
     report = evaluate(write(perfect_rows(golds), tmp_path / "out"), GOLD_DIR)
     assert report.missing == []
     for doc in [*report.documents, report.micro]:
@@ -238,7 +238,7 @@ def test_a_gold_document_not_in_the_dataset_is_listed_not_scored(tmp_path: Path)
 
 def test_a_dataset_without_any_gold_document_is_an_error(tmp_path: Path) -> None:
     rows = perfect_rows([])
-    with pytest.raises(BriefdataError, match="none of the 5 gold documents"):
+    with pytest.raises(BriefdataError, match=r"none of the \d+ gold documents"):
         evaluate(write(rows, tmp_path / "out"), GOLD_DIR)
 
 
@@ -620,7 +620,8 @@ def test_report_to_dict_and_render(tmp_path: Path) -> None:
     report = evaluate(write(rows, tmp_path / "out"), GOLD_DIR)
     data = json.loads(json.dumps(report.to_dict()))
     assert list(data) == ["documents", "micro", "missing"]
-    assert sorted(data["missing"]) == data["missing"] and len(data["missing"]) == 3
+    gold_count = len(list(GOLD_DIR.glob("*.yaml")))
+    assert sorted(data["missing"]) == data["missing"] and len(data["missing"]) == gold_count - 2
     haggard = next(d for d in data["documents"] if d["doc_id"] == HAGGARD)
     assert list(haggard)[:3] == ["doc_id", "entities", "entities_typed"]
     assert haggard["errors"]["entities_fn"] == ["Japan [GPE]"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,8 @@ from pipeline.knowledge.treaties import load_treaty_kb
 from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment
 from pipeline.types import DateMention, DocumentMeta, EntityMention, SentenceContext
+from tests.conftest import SOURCES
 
-SOURCES = Path(__file__).resolve().parent / "sources"
 MONTHS = "january february march april may june july august september october november december"
 
 

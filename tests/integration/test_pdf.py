@@ -3,16 +3,16 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
-from pdfgen import plain_inline, render_two_column_pdf, split_markdown
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import IngestError
 from pipeline.ingest.pdf import read_pdf
+from tests.conftest import BRIEF, PDFS, SOURCES
+from tests.pdfgen import plain_inline, render_two_column_pdf, split_markdown
 
-PDFS = Path("/work/shared/pdfs")
 FR = PDFS / "federal-register-2020-17221.pdf"
-HAGGARD = Path("/work/shared/sources/haggard-2021-beyond-deterrence.md")
+HAGGARD = SOURCES / f"{BRIEF}.md"
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from spacy.language import Language
 
@@ -18,8 +16,8 @@ from pipeline.knowledge.entities import load_entity_kb
 from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import SegmentedDocument, read_and_segment
 from pipeline.types import DocumentMeta, EntityMention, SentenceContext
+from tests.conftest import SOURCES
 
-SOURCES = Path(__file__).parent / "sources"
 HAGGARD_META = DocumentMeta(
     doc_id="haggard-2021-beyond-deterrence",
     title="U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence",
@@ -256,8 +254,7 @@ def test_an_empty_document_gives_no_rows() -> None:
 
 def test_joint_statement_title_names_its_issuers_not_its_subject(nlp) -> None:
     """ "Joint Statement by France, Germany, the UK and the US ... on Iran": Iran is the subject."""
-    path = Path(__file__).parent / "heldout" / "sources"
-    source = next(path.glob("2021-10-30-joint-statement-by-the-president-of-france*.md"))
+    source = next(SOURCES.glob("2021-10-30-joint-statement-by-the-president-of-france*.md"))
     segmented = read_and_segment(source, nlp)
     entities = extract_entities(segmented.sentences, segmented.meta, load_entity_kb())
     rows = extract_recommendations(segmented.sentences, segmented.meta, entities)

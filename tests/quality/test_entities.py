@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from spacy.language import Language
@@ -14,8 +12,7 @@ from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment, segment
 from pipeline.quality.evaluate import evaluate_document, load_gold
 from pipeline.types import Block, DocumentMeta, EntityMention
-
-TESTS = Path(__file__).resolve().parent
+from tests.conftest import GOLD, SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -205,8 +202,8 @@ def test_canonical_key_merges_surface_variants(nlp: Language, kb: EntityKB) -> N
     ],
 )
 def test_development_documents_reach_floor(nlp: Language, kb: EntityKB, doc_id: str) -> None:
-    gold = load_gold(TESTS / "gold" / f"{doc_id}.yaml")
-    document = read_and_segment(TESTS / "sources" / f"{doc_id}.md", nlp)
+    gold = load_gold(GOLD / f"{doc_id}.yaml")
+    document = read_and_segment(SOURCES / f"{doc_id}.md", nlp)
     mentions = extract_entities(document.sentences, document.meta, kb)
     entities: dict[tuple[str, str], dict] = {}
     rows = []

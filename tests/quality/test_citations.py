@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from spacy.language import Language
 
@@ -11,8 +9,8 @@ from pipeline.extract.citations import TitleIndex, extract_citations, link_citat
 from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment
 from pipeline.types import DocumentMeta, SentenceContext
+from tests.conftest import SOURCES
 
-SOURCES = Path(__file__).parent / "sources"
 NEW_FRONTIERS = "New Frontiers for Security Cooperation with Seoul and Tokyo"
 HAGGARD_TITLE = "U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence"
 REGISTERED = {
