@@ -469,6 +469,34 @@ def evaluate(
         report.render(out)
 
 
+@app.command(name="kb-report")
+def kb_report(
+    data: Annotated[Path, typer.Option(help="Published dataset to look at.")] = Path(
+        "data/processed"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Reference knowledge the dataset never used: entries to review or prune."""
+    from pipeline.quality.knowledge_report import knowledge_report
+
+    with _reported_errors():
+        if not (data / "entities.csv").exists():
+            raise BriefdataError(f"{data}: no entities.csv; run `briefdata run` first")
+        found = knowledge_report(data)
+    if as_json:
+        out.print_json(json.dumps(found.to_dict()))
+        return
+    out.print(
+        f"entities: {found.entities_used} of {found.entities_total} knowledge-base entries used "
+        f"(countries from ISO 3166: {found.countries_used} of {found.countries_total}); "
+        f"treaties: {found.treaties_used} of {found.treaties_total}",
+        highlight=False,
+    )
+    for kind, ids in (("entity", found.unused_entities), ("treaty", found.unused_treaties)):
+        if ids:
+            out.print(f"never used ({kind}): {', '.join(ids)}", highlight=False, soft_wrap=True)
+
+
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="A published dataset.")] = Path("data/processed"),

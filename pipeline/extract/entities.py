@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from pipeline.extract.common import per_vocab
 from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
 from pipeline.nlp.segment import doc_text
 from pipeline.types import DocumentMeta, EntityMention, SentenceContext
@@ -95,18 +96,16 @@ class _Gazetteer:
     payload: dict[str, EntityRecord | None]  # match key -> record (None: non-entity)
 
 
-_GAZETTEERS: dict[tuple[str, int], _Gazetteer] = {}
-
-
 def _variants(surface: str) -> set[str]:
     return {surface, surface.replace("'", "\u2019"), surface.replace("\u2019", "'")}
 
 
 def _gazetteer(kb: EntityKB, vocab: Vocab) -> _Gazetteer:
     """The PhraseMatchers of a KB for one vocabulary, built once."""
-    key = (kb.version, id(vocab))
-    if key in _GAZETTEERS:
-        return _GAZETTEERS[key]
+    return per_vocab(f"entities:{kb.version}", vocab, lambda v: _build_gazetteer(kb, v))
+
+
+def _build_gazetteer(kb: EntityKB, vocab: Vocab) -> _Gazetteer:
     tokenizer = spacy.blank("en", vocab=vocab)
     lower, orth = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH")
     payload: dict[str, EntityRecord | None] = {}
@@ -125,8 +124,7 @@ def _gazetteer(kb: EntityKB, vocab: Vocab) -> _Gazetteer:
             orth.add(match_key, acronyms)
         if names:
             lower.add(match_key, names)
-    _GAZETTEERS[key] = gazetteer = _Gazetteer(lower, orth, payload)
-    return gazetteer
+    return _Gazetteer(lower, orth, payload)
 
 
 def _gazetteer_spans(doc: Doc, gaz: _Gazetteer) -> list[tuple[int, int, EntityRecord | None]]:
@@ -556,18 +554,6 @@ def _mention(sentence: SentenceContext, cand: _Candidate) -> EntityMention:
     )
 
 
-def _korea_fix(sentence: Span, cand: _Candidate, kb: EntityKB) -> _Candidate:
-    """ "Korea" is South Korea unless "North" comes right before it."""
-    if cand.record is None or cand.record.id != "south-korea":
-        return cand
-    before = doc_text(sentence.doc)[: cand.start].rstrip()
-    if before.endswith("North"):
-        north = kb.lookup("North Korea")
-        if north is not None:
-            return replace(cand, name=north.name, type=north.type, record=north)
-    return cand
-
-
 # A run-in heading: a short title-cased label and a colon opening a paragraph
 # ("Economic Cooperation: The United States ..."), typographic like a heading.
 _RUN_IN_LABEL = re.compile(
@@ -605,7 +591,7 @@ def _sentence_candidates(
         *parts,
         *ner,
     ]
-    return [_korea_fix(span, c, kb) for c in _select(candidates)]
+    return _select(candidates)
 
 
 def extract_entities(

@@ -23,98 +23,12 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 from spacy.vocab import Vocab
 
+from pipeline.extract.common import knowledge, per_vocab, title_issuers
 from pipeline.nlp.segment import doc_text
 from pipeline.types import DocumentMeta, EntityMention, Recommendation, SentenceContext
 
 # How many sentences after crediting a proposal a bare "could"/"can" still reports it.
 CONTEXT_WINDOW = 4
-
-TOPICS = ("ai", "telecom", "infrastructure", "trade", "defense", "technology", "alliance")
-
-# Keyword lists per topic, matched on lower-cased text at word boundaries.
-_TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "ai": ("artificial intelligence", "ai", "machine learning"),
-    "telecom": (
-        "5g",
-        "telecommunications?",
-        "telecoms?",
-        "open ran",
-        "o-ran",
-        "wireless",
-        "spectrum",
-        "broadband",
-        "6g",
-    ),
-    "infrastructure": (
-        "infrastructure",
-        "belt and road",
-        "one belt one road",
-        "bri",
-        "ports?",
-        "railways?",
-        "financing",
-        "connectivity projects?",
-        "large projects?",
-    ),
-    "trade": (
-        "trade",
-        "tariffs?",
-        "free trade agreements?",
-        "ftas?",
-        "exports?",
-        "imports?",
-        "market access",
-        "wto",
-    ),
-    "defense": (
-        "military",
-        "militaries",
-        "deterrence",
-        "nuclear",
-        "missiles?",
-        "troops",
-        "forces",
-        "denucleari[sz]ation",
-        "defen[cs]e",
-        "weapons?",
-        "nonproliferation",
-        "proliferation",
-        "armed",
-        "security council",
-    ),
-    "technology": (
-        "technolog(?:y|ies)",
-        "technical",
-        "semi-?conductors?",
-        "cyber\\w*",
-        "quantum",
-        "biotechnology",
-        "supply chains?",
-        "innovation",
-    ),
-    "alliance": (
-        "alliances?",
-        "allies",
-        "allied",
-        "trilateral",
-        "bilateral",
-        "partnerships?",
-        "partners",
-        "cooperation",
-        "cooperative",
-        "policy toward",
-        "relations",
-        "relationship",
-    ),
-}
-_TOPIC_PATTERNS = {
-    topic: re.compile(r"\b(?:" + "|".join(words) + r")\b")
-    for topic, words in _TOPIC_KEYWORDS.items()
-}
-# A heading names the subject of its section, but "alliance" words in headings are
-# frequent and vague ("policy toward Korea"), so they count less than specific topics.
-_HEADING_WEIGHT = {"alliance": 1.0}
-_DEFAULT_HEADING_WEIGHT = 2.0
 
 _MODAL_MODALITY = {
     "should": "should", "ought": "should", "need": "should", "must": "must",
@@ -177,46 +91,44 @@ class Cue:
 # ---------------------------------------------------------------- matcher
 
 
-_MATCHERS: dict[int, Matcher] = {}
-
-
 def _matcher(vocab: Vocab) -> Matcher:
     """Token patterns for every cue, built once per vocabulary."""
-    key = id(vocab)
-    if key not in _MATCHERS:
-        matcher = Matcher(vocab)
-        verb = {"IN": ["VERB", "AUX"]}
-        matcher.add(
-            "MODAL", [[{"LOWER": {"IN": ["should", "must", "shall", "could", "can"]}, "TAG": "MD"}]]
-        )
-        matcher.add("OUGHT", [[{"LOWER": "ought"}, {"LOWER": "to"}]])
-        matcher.add("NEED", [[{"LEMMA": "need", "POS": verb}, {"LOWER": "to"}, {"TAG": "VB"}]])
-        matcher.add(
-            "REPORT",
+    return per_vocab("recommendation-cues", vocab, _cue_matcher)
+
+
+def _cue_matcher(vocab: Vocab) -> Matcher:
+    matcher = Matcher(vocab)
+    verb = {"IN": ["VERB", "AUX"]}
+    matcher.add(
+        "MODAL", [[{"LOWER": {"IN": ["should", "must", "shall", "could", "can"]}, "TAG": "MD"}]]
+    )
+    matcher.add("OUGHT", [[{"LOWER": "ought"}, {"LOWER": "to"}]])
+    matcher.add("NEED", [[{"LEMMA": "need", "POS": verb}, {"LOWER": "to"}, {"TAG": "VB"}]])
+    matcher.add(
+        "REPORT",
+        [
             [
-                [
-                    {
-                        "LEMMA": {"IN": ["recommend", "suggest", "propose", "urge", "encourage"]},
-                        "POS": "VERB",
-                    }
-                ]
-            ],
-        )
-        matcher.add(
-            "CALL", [[{"LEMMA": "call", "POS": "VERB"}, {"LOWER": {"IN": ["on", "upon", "for"]}}]]
-        )
-        # "it is imperative that/to ...", "agreed on the imperative for/of ...": an
-        # obligation; "a strategic imperative" (with a modifier) only describes.
-        matcher.add(
-            "IMPERATIVE",
-            [
-                [{"LEMMA": "be"}, {"POS": "ADV", "OP": "*"}, {"LOWER": "imperative"},
-                 {"LOWER": {"IN": ["that", "to", "for"]}}],
-                [{"LOWER": "the"}, {"LOWER": "imperative"}, {"LOWER": {"IN": ["for", "of", "to"]}}],
-            ],
-        )  # fmt: skip
-        _MATCHERS[key] = matcher
-    return _MATCHERS[key]
+                {
+                    "LEMMA": {"IN": ["recommend", "suggest", "propose", "urge", "encourage"]},
+                    "POS": "VERB",
+                }
+            ]
+        ],
+    )
+    matcher.add(
+        "CALL", [[{"LEMMA": "call", "POS": "VERB"}, {"LOWER": {"IN": ["on", "upon", "for"]}}]]
+    )
+    # "it is imperative that/to ...", "agreed on the imperative for/of ...": an
+    # obligation; "a strategic imperative" (with a modifier) only describes.
+    matcher.add(
+        "IMPERATIVE",
+        [
+            [{"LEMMA": "be"}, {"POS": "ADV", "OP": "*"}, {"LOWER": "imperative"},
+             {"LOWER": {"IN": ["that", "to", "for"]}}],
+            [{"LOWER": "the"}, {"LOWER": "imperative"}, {"LOWER": {"IN": ["for", "of", "to"]}}],
+        ],
+    )  # fmt: skip
+    return matcher
 
 
 # ---------------------------------------------------------------- cue validation
@@ -459,23 +371,6 @@ def _mentions_by_sentence(
     return index
 
 
-def _fallback_mentions(sentences: Sequence[SentenceContext]) -> list[EntityMention]:
-    """Mentions straight from the statistical NER when no entity list is given."""
-    return [
-        EntityMention(
-            s.index,
-            s.doc_offset + e.start_char,
-            s.doc_offset + e.end_char,
-            e.text,
-            e.label_,
-            e.text,
-            e.label_,
-        )
-        for s in sentences
-        for e in s.span.ents
-    ]
-
-
 def _in_range(
     mentions: Sequence[EntityMention], start: int, end: int, types: frozenset[str]
 ) -> list[EntityMention]:
@@ -608,23 +503,11 @@ def _coordinated_states(
 def _title_issuers(
     sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
 ) -> list[str]:
-    """The states issuing a joint statement, as its title names them.
-
-    A state after the title's last "on" is its subject ("... Joint Statement by
-    France, Germany ... on Iran"), not an issuer, unless no state comes before.
-    """
+    """The names of the states issuing a joint statement, when its title names two or more."""
     title = next((s for s in sentences[:3] if s.kind == "title"), None)
     if title is None:
         return []
-    states = sorted(
-        (m for m in mentions.get(title.index, []) if m.type == "GPE" and m.iso3),
-        key=lambda m: m.start,
-    )
-    cut = [t for t in title.span if t.lower_ == "on"]
-    if cut:
-        before = [m for m in states if m.end <= _offset(title, cut[-1])]
-        states = before if len({m.name for m in before}) >= 2 else states
-    names = list(dict.fromkeys(m.name for m in states))
+    names = [m.name for m in title_issuers(title, mentions.get(title.index, []))]
     return names if len(names) >= 2 else []
 
 
@@ -758,14 +641,7 @@ def topic_of(section: str, text: str, context: str = "") -> str:
     the words of the sentence around it (`context`, which holds the clause)."""
     heading = section.rsplit(" > ", 1)[-1].lower()
     body = f"{text}\n{context}".lower() if context and context != text else text.lower()
-    best, best_score = "other", 0.0
-    for topic in TOPICS:
-        pattern = _TOPIC_PATTERNS[topic]
-        weight = _HEADING_WEIGHT.get(topic, _DEFAULT_HEADING_WEIGHT)
-        score = weight * len(pattern.findall(heading)) + len(pattern.findall(body))
-        if score > best_score:
-            best, best_score = topic, score
-    return best
+    return knowledge().topics.classify(heading, body)
 
 
 def _modality(group: Sequence[Cue]) -> str:
@@ -780,7 +656,7 @@ def extract_recommendations(
     sentences: list[SentenceContext], meta: DocumentMeta, entities: list[EntityMention]
 ) -> list[Recommendation]:
     """Every recommending sentence (or clause) of one document, with its proposer."""
-    mentions = _mentions_by_sentence(entities or _fallback_mentions(sentences))
+    mentions = _mentions_by_sentence(entities)
     default = document_proposer(sentences, meta, mentions)
     all_mentions = [m for group in mentions.values() for m in group]
     rows: list[Recommendation] = []

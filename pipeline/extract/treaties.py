@@ -23,12 +23,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-import pycountry
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.extract.common import knowledge, per_vocab, title_issuers
 from pipeline.knowledge.treaties import TreatyKB, TreatyRecord, fold_key
 from pipeline.types import DateMention, DocumentMeta, EntityMention, SentenceContext, TreatyMention
 
@@ -177,39 +176,6 @@ GENERIC_WORDS = frozenset(
 )
 # "Strategic Partnership" and the like name a relationship, not an agreement.
 RELATIONSHIP_WORDS = frozenset(["strategic", "comprehensive"])
-CAPITALS = frozenset(
-    [
-        "washington",
-        "tokyo",
-        "seoul",
-        "pyongyang",
-        "beijing",
-        "taipei",
-        "london",
-        "moscow",
-        "canberra",
-        "manila",
-        "new delhi",
-    ]
-)
-
-COUNTRY_NAMES = {
-    "us": "USA", "u.s.": "USA", "usa": "USA", "u.s.a.": "USA", "united states": "USA",
-    "united states of america": "USA", "america": "USA", "washington": "USA",
-    "japan": "JPN", "tokyo": "JPN",
-    "korea": "KOR", "south korea": "KOR", "rok": "KOR", "republic of korea": "KOR", "seoul": "KOR",
-    "north korea": "PRK", "dprk": "PRK", "pyongyang": "PRK",
-    "democratic people's republic of korea": "PRK",
-    "china": "CHN", "prc": "CHN", "people's republic of china": "CHN", "beijing": "CHN",
-    "taiwan": "TWN", "roc": "TWN", "republic of china": "TWN", "taipei": "TWN",
-    "republic of china on taiwan": "TWN",
-    "uk": "GBR", "u.k.": "GBR", "britain": "GBR", "great britain": "GBR",
-    "united kingdom": "GBR", "london": "GBR",
-    "russia": "RUS", "moscow": "RUS", "soviet union": "RUS", "ussr": "RUS",
-    "australia": "AUS", "canberra": "AUS", "new zealand": "NZL", "philippines": "PHL",
-    "manila": "PHL", "india": "IND", "new delhi": "IND", "vietnam": "VNM", "iran": "IRN",
-    "laos": "LAO", "syria": "SYR", "turkey": "TUR", "czech republic": "CZE",
-}  # fmt: skip
 
 
 @dataclass
@@ -230,21 +196,13 @@ class _Candidate:
 # ---------------------------------------------------------------- countries
 
 
-@lru_cache(maxsize=4096)
 def country_iso3(name: str) -> str:
     """ISO alpha-3 of a country name, abbreviation or capital; "" when unknown."""
-    text = " ".join(name.replace("\u2019", "'").split())
-    low = text.casefold()
-    if low.startswith("the "):
-        low = low[4:]
-    if low in COUNTRY_NAMES:
-        return COUNTRY_NAMES[low]
-    if len(low) <= 3:
-        return ""
-    try:
-        return pycountry.countries.lookup(low).alpha_3
-    except LookupError:
-        return ""
+    return knowledge().entities.country_code(name)
+
+
+def _is_capital(name: str) -> bool:
+    return knowledge().entities.is_capital(name)
 
 
 def pair_countries(token_text: str) -> list[str]:
@@ -261,32 +219,13 @@ def _sentence_countries(
 ) -> list[str]:
     """ISO3 codes of the countries a sentence names, in order of mention."""
     codes: list[str] = []
-    mentions = by_sentence.get(sentence.index)
-    if mentions:
-        for mention in mentions:
-            code = mention.iso3 or (country_iso3(mention.text) if mention.type == "GPE" else "")
-            if code:
-                codes.append(code)
-    else:
-        codes.extend(_ent_countries(sentence.span))
+    for mention in by_sentence.get(sentence.index, []):
+        code = mention.iso3 or (country_iso3(mention.text) if mention.type == "GPE" else "")
+        if code:
+            codes.append(code)
     for token in sentence.span:
         if any(d in token.text for d in DASHES):
             codes.extend(pair_countries(token.text))
-    return codes
-
-
-def _ent_countries(span: Span) -> list[str]:
-    """Countries among the spaCy entities of a span (when no entity mentions are given)."""
-    codes = []
-    for ent in span.ents:
-        if ent.label_ in ("GPE", "ORG", "NORP", "LOC"):
-            code = (
-                country_iso3(ent.text)
-                if ent.label_ == "GPE"
-                else COUNTRY_NAMES.get(ent.text.casefold(), "")
-            )
-            if code:
-                codes.append(code)
     return codes
 
 
@@ -303,7 +242,7 @@ def _span_countries(span: Span) -> list[str]:
     for ent in span.doc.ents:
         if ent.start >= span.start and ent.end <= span.end and len(ent) > 1:
             covered.update(range(ent.start, ent.end))
-            if ent.label_ == "GPE" and ent.text.casefold() not in CAPITALS:
+            if ent.label_ == "GPE" and not _is_capital(ent.text):
                 codes.append(country_iso3(ent.text))
     for token in span:
         pair = pair_countries(token.text)
@@ -312,7 +251,7 @@ def _span_countries(span: Span) -> list[str]:
         elif (
             token.i not in covered
             and token.text[:1].isupper()
-            and token.lower_ not in CAPITALS
+            and not _is_capital(token.text)
             and token.ent_type_ not in ("LOC", "ORG", "FAC")
         ):
             codes.append(country_iso3(token.text))
@@ -369,14 +308,8 @@ def _is_acronym(name: str) -> bool:
     return len(name) <= 7 and letters.isalnum() and name.upper() == name
 
 
-_MATCHERS: dict[tuple[str, int], _KBMatcher] = {}
-
-
 def _kb_matcher(kb: TreatyKB, vocab) -> _KBMatcher:
-    key = (kb.version, id(vocab))
-    if key not in _MATCHERS:
-        _MATCHERS[key] = _KBMatcher(kb, vocab)
-    return _MATCHERS[key]
+    return per_vocab(f"treaties:{kb.version}", vocab, lambda v: _KBMatcher(kb, v))
 
 
 # ---------------------------------------------------------------- named agreements
@@ -600,22 +533,6 @@ _TITLE_DOMESTIC = re.compile(
 )
 
 
-def _title_issuers(title: SentenceContext, mentions: Sequence[EntityMention]) -> list[str]:
-    """ISO3 codes of the states a title names as issuers.
-
-    A state after the title's last "on" is its subject ("Joint Statement by
-    France, Germany ... on Iran"), unless no two states come before it.
-    """
-    states = [m for m in mentions if m.iso3 and m.type == "GPE"]
-    cut = [t for t in title.span if t.lower_ == "on"]
-    if cut:
-        limit = title.doc_offset + cut[-1].idx
-        before = [m for m in states if m.end <= limit]
-        if len({m.iso3 for m in before}) >= 2:
-            states = before
-    return list(dict.fromkeys(m.iso3 for m in states))
-
-
 def _title_candidate(
     sentences: Sequence[SentenceContext],
     countries: dict[int, list[str]],
@@ -627,7 +544,7 @@ def _title_candidate(
         return None
     if _TITLE_DOMESTIC.search(title.text):
         return None
-    issuers = _title_issuers(title, by_sentence.get(title.index, []))
+    issuers = [m.iso3 for m in title_issuers(title, by_sentence.get(title.index, []))]
     parties = set(issuers) if len(issuers) >= 2 else set(countries.get(title.index, []))
     named_in_title = len(issuers) >= 2
     if len(parties) < 2:

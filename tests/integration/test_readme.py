@@ -24,7 +24,11 @@ def test_python_examples_run_against_the_committed_dataset(monkeypatch):
 @pytest.mark.parametrize(
     "command",
     sorted(
-        set(re.findall(r"^briefdata ([a-z]+)\b", README.split("## Command line", 1)[1], flags=re.M))
+        set(
+            re.findall(
+                r"^briefdata ([a-z][a-z-]*)\b", README.split("## Command line", 1)[1], flags=re.M
+            )
+        )
     ),
 )
 def test_every_documented_command_exists(command):

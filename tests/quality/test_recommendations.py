@@ -23,13 +23,6 @@ HAGGARD_META = DocumentMeta(
     title="U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence",
     authors=("Stephan Haggard",),
 )
-CAPITALS = {
-    "Washington": "United States",
-    "Seoul": "South Korea",
-    "Tokyo": "Japan",
-    "Beijing": "China",
-}
-STATES = {"U.S.": "United States", "Korea": "South Korea", "ROK": "South Korea"}
 
 
 @pytest.fixture(scope="module")
@@ -37,43 +30,8 @@ def nlp() -> Language:
     return load_nlp()
 
 
-def spacy_mentions(sentences: list[SentenceContext]) -> list[EntityMention]:
-    """Mentions from the statistical NER with surnames and capitals resolved."""
-    full = {
-        e.text.split()[-1]: e.text
-        for s in sentences
-        for e in s.span.ents
-        if e.label_ == "PERSON" and " " in e.text
-    }
-    mentions = []
-    for s in sentences:
-        for e in s.span.ents:
-            text = e.text[4:] if e.text.startswith("the ") else e.text
-            name = CAPITALS.get(text) or STATES.get(text) or full.get(text, text)
-            label = "GPE" if text in CAPITALS else e.label_
-            mentions.append(
-                EntityMention(
-                    s.index,
-                    s.doc_offset + e.start_char,
-                    s.doc_offset + e.end_char,
-                    e.text,
-                    e.label_,
-                    name,
-                    label,
-                )
-            )
-    return mentions
-
-
 def mentions_for(document: SegmentedDocument) -> list[EntityMention]:
-    """The entities extractor when it is there and works, else the spaCy adapter."""
-    try:
-        from pipeline.extract.entities import extract_entities
-        from pipeline.knowledge.entities import load_entity_kb
-
-        return extract_entities(document.sentences, document.meta, load_entity_kb())
-    except Exception:  # the extractor is developed in parallel: fall back to plain NER
-        return spacy_mentions(document.sentences)
+    return extract_entities(document.sentences, document.meta, load_entity_kb())
 
 
 @pytest.fixture(scope="module")

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from pipeline.extract.dates import extract_dates
+from pipeline.extract.entities import extract_entities
 from pipeline.extract.treaties import (
-    COUNTRY_NAMES,
-    country_iso3,
     extract_treaties,
     link_dates_to_treaties,
 )
+from pipeline.knowledge.entities import load_entity_kb
 from pipeline.knowledge.treaties import load_treaty_kb
 from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment
 from pipeline.types import DateMention, DocumentMeta, EntityMention, SentenceContext
 from tests.conftest import SOURCES
-
-MONTHS = "january february march april may june july august september october november december"
 
 
 @pytest.fixture(scope="module")
@@ -31,71 +28,19 @@ def kb():
     return load_treaty_kb()
 
 
-# ---------------------------------------------------------------- adapters
-# The entity and date extractors are separate modules; these adapters build
-# their records from the statistical entities so the tests exercise only
-# treaty recognition.
+def _entities(sentences: list[SentenceContext], meta: DocumentMeta) -> list[EntityMention]:
+    return extract_entities(sentences, meta, load_entity_kb())
 
 
-def _entities(sentences: list[SentenceContext]) -> list[EntityMention]:
-    found = []
-    for s in sentences:
-        for ent in s.span.ents:
-            if ent.label_ not in ("GPE", "ORG", "LOC", "NORP", "PERSON"):
-                continue
-            iso = (
-                country_iso3(ent.text)
-                if ent.label_ == "GPE"
-                else COUNTRY_NAMES.get(ent.text.casefold(), "")
-            )
-            start = s.doc_offset + ent.start_char
-            found.append(
-                EntityMention(
-                    s.index,
-                    start,
-                    start + len(ent.text),
-                    ent.text,
-                    ent.label_,
-                    ent.text,
-                    "GPE" if iso else ent.label_,
-                    iso3=iso,
-                )
-            )
-    return found
-
-
-def _value(text: str) -> str:
-    low = text.casefold()
-    months = {m: i for i, m in enumerate(MONTHS.split(), 1)}
-    match = re.search(r"(\d{1,2})\w*\s+day of (\w+),?\s+(\d{4})", low)
-    if match and match.group(2) in months:
-        return f"{match.group(3)}-{months[match.group(2)]:02d}-{int(match.group(1)):02d}"
-    match = re.search(rf"({'|'.join(months)})\s+(\d{{4}})", low)
-    if match:
-        return f"{match.group(2)}-{months[match.group(1)]:02d}"
-    match = re.search(r"\b(1[6-9]\d\d|20\d\d)\b", low)
-    return match.group(1) if match else ""
-
-
-def _dates(sentences: list[SentenceContext]) -> list[DateMention]:
-    found = []
-    for s in sentences:
-        for ent in s.span.ents:
-            value = _value(ent.text) if ent.label_ == "DATE" else ""
-            if value:
-                start = s.doc_offset + ent.start_char
-                found.append(
-                    DateMention(
-                        s.index, start, start + len(ent.text), ent.text, value, "date", "year"
-                    )
-                )
-    return found
+def _dates(sentences: list[SentenceContext], meta: DocumentMeta) -> list[DateMention]:
+    return extract_dates(sentences, meta)
 
 
 def _run(model, kb, name: str):
     doc = read_and_segment(SOURCES / name, model)
-    dates = _dates(doc.sentences)
-    mentions = extract_treaties(doc.sentences, doc.meta, kb, _entities(doc.sentences), dates)
+    dates = _dates(doc.sentences, doc.meta)
+    entities = _entities(doc.sentences, doc.meta)
+    mentions = extract_treaties(doc.sentences, doc.meta, kb, entities, dates)
     return doc, mentions, dates
 
 
@@ -107,7 +52,9 @@ def _sentences(model, text: str) -> list[SentenceContext]:
 def _keys(model, kb, text: str) -> list[str]:
     sentences = _sentences(model, text)
     meta = DocumentMeta("t", published="2021-04-16")
-    found = extract_treaties(sentences, meta, kb, _entities(sentences), _dates(sentences))
+    found = extract_treaties(
+        sentences, meta, kb, _entities(sentences, meta), _dates(sentences, meta)
+    )
     return [m.key for m in found]
 
 
@@ -197,7 +144,8 @@ def test_statutes_have_no_treaties(model, kb):
 
 def test_unknown_named_agreement_gets_slug_kind_and_parties(model, kb):
     sentences = _sentences(model, "Both leaders launched the U.S.-Kenya Clean Energy Partnership.")
-    [m] = extract_treaties(sentences, DocumentMeta("t"), kb, _entities(sentences), [])
+    meta = DocumentMeta("t")
+    [m] = extract_treaties(sentences, meta, kb, _entities(sentences, meta), [])
     assert m.key == "kenya-us-clean-energy-partnership"
     assert m.parties == ("KEN", "USA")
 
