@@ -60,11 +60,14 @@ class Plan:
         return next((i.display_path for i in self.items if i.doc_id == doc_id), doc_id)
 
 
-def plan_run(settings: Settings) -> Plan:
-    """What this run will read: registry sources (or a folder), with hashes."""
+def plan_run(settings: Settings, registry: Registry | None = None) -> Plan:
+    """What this run will read: registry sources (or a folder), with hashes.
+
+    `registry`: the registry already loaded for this run (it is read once per run).
+    """
     if settings.input_dir is not None:
         return _plan_folder(settings.input_dir)
-    return _plan_registry(load_registry(settings.registry), settings)
+    return _plan_registry(registry or load_registry(settings.registry), settings)
 
 
 def _plan_registry(registry: Registry, settings: Settings) -> Plan:

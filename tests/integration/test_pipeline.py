@@ -163,3 +163,27 @@ def _assert_no_differences(comparison: filecmp.dircmp) -> None:
     assert not mismatch and not errors, (comparison.left, mismatch, errors)
     for sub in comparison.subdirs.values():
         _assert_no_differences(sub)
+
+
+def test_a_run_reads_the_registry_and_hashes_each_file_once(project, monkeypatch, tmp_path):
+    import pipeline.run.plan
+    import pipeline.sources.registry
+
+    counts = {"registry": 0, "hashes": 0}
+    read_entries, sha256_file = (
+        pipeline.sources.registry.read_entries,
+        pipeline.run.plan.sha256_file,
+    )
+
+    def counted_read(path):
+        counts["registry"] += 1
+        return read_entries(path)
+
+    def counted_hash(path):
+        counts["hashes"] += 1
+        return sha256_file(path)
+
+    monkeypatch.setattr(pipeline.sources.registry, "read_entries", counted_read)
+    monkeypatch.setattr(pipeline.run.plan, "sha256_file", counted_hash)
+    run_main_flow(output=str(tmp_path / "once"))
+    assert counts == {"registry": 1, "hashes": 1}  # one registry, one file present
