@@ -17,11 +17,23 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from pipeline.extract.common import per_vocab
+from pipeline.extract.names import (
+    FUNCTION_WORDS,
+    PARTICLES,
+    NameRules,
+    admitted_type,
+    head_type,
+    is_known_place,
+    is_proper_word,
+    looks_like_person,
+    words,
+)
 from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
 from pipeline.nlp.segment import doc_text
 from pipeline.types import DocumentMeta, EntityMention, SentenceContext
@@ -64,7 +76,21 @@ _LAW_WORDS = frozenset(
     }
 )
 _MARKUP = re.compile(r"[#*\[\]<>|_{}=\\]|https?:|www\.")
-_STATUTE = re.compile(r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+")
+# Legal citations: public laws, statutes at large, the U.S. Code, the Code of Federal
+# Regulations and the Federal Register ("Pub. L. 117-58", "22 U.S.C. 2428a", "14 CFR 39"),
+# executive orders by number, and court decisions ("Roe v. Wade"). Laws, never organizations.
+_STATUTE = re.compile(
+    r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+"
+    r"|\b\d+ (?:U\.S\.C\.|USC|C\.F\.R\.|CFR)(?: (?:§+ ?)?\d+[\w.-]*(?:\(\w+\))*)?"
+    r"|\bExecutive Order(?: \(E\.O\.\))?(?: No\.)? \d{4,5}\b|\bE\.O\. \d{4,5}\b"
+    r"|\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3} v\. [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,5}"
+)
+# A law's name: capitalized words (and the function words inside names) ending with a law's
+# head, and its year ("the Bipartisan Safer Communities Act", "CHIPS and Science Act of 2022").
+_LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a)"
+_NAMED_LAW = re.compile(
+    rf"\b{_LAW_WORD}(?: {_LAW_WORD}){{0,12}} (?:Act|Law|Code)(?: of \d{{4}})?\b"
+)
 _HYPHENS = re.compile(r"[-\u2013/]")
 _RESOLUTIONS = frozenset({"resolution", "resolutions"})
 
@@ -216,6 +242,7 @@ class _Rules:
     titles: tuple[tuple[str, ...], ...]
     office_heads: frozenset[str]
     org_heads: frozenset[str]
+    names: NameRules
 
     @classmethod
     def of(cls, kb: EntityKB) -> _Rules:
@@ -231,6 +258,7 @@ class _Rules:
             titles=tuple(titles),
             office_heads=frozenset(rules.get("office_heads", [])),
             org_heads=frozenset(rules.get("organization_heads", [])),
+            names=NameRules.of(rules),
         )
 
 
@@ -319,15 +347,28 @@ def _conjunct_name(
 
 
 def _statutes(sentence: Span) -> list[_Candidate]:
-    """Statute citations ("Pub. L. 103-236", "108 Stat. 398") starting in the sentence.
+    """Legal citations and named laws starting in the sentence.
 
     Matched on the whole block: the sentence splitter often cuts "Pub. L." apart.
     """
-    return [
+    text = doc_text(sentence.doc)
+    found = [
         _Candidate(m.start(), m.end(), "LAW", "rule", "LAW", " ".join(m.group().split()))
-        for m in _STATUTE.finditer(doc_text(sentence.doc))
+        for m in _STATUTE.finditer(text)
         if sentence.start_char <= m.start() < sentence.end_char
     ]
+    for match in _NAMED_LAW.finditer(text, sentence.start_char, sentence.end_char):
+        start, name = match.start(), match.group()
+        # the name starts at its first word that is not a function word ("Through the")
+        words_ = name.split(" ")
+        drop = 0
+        while drop < len(words_) - 1 and words_[drop].lower() in STOP_WORDS:
+            drop += 1
+        lead = sum(len(w) + 1 for w in words_[:drop])
+        start, name = start + lead, name[lead:]
+        if len(name.split()) >= 2 and name[:1].isupper():
+            found.append(_Candidate(start, start + len(name), "LAW", "rule", "LAW", name))
+    return found
 
 
 def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Candidate]:
@@ -378,10 +419,53 @@ def _kb_candidates(
                 _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
             )
             continue
+        if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
+            found.append(organization)  # "the University of Virginia" is not Virginia
+            continue
+        if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
+            # "American Rescue Plan": the adjective is part of another name
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
+            continue
+        if record.type == "PERSON":
+            span = _strip_titles(span, rules.titles)  # the link stays, the span is the name
         found.append(
             _Candidate(span.start_char, span.end_char, "KB", "kb", record.type, record.name, record)
         )
     return found
+
+
+_NOT_ORGANIZATIONS_OF_PLACES = frozenset({"Government", "Republic", "Kingdom", "State", "People"})
+
+
+def _organization_of_place(span: Span, rules: _Rules) -> _Candidate | None:
+    """ "University of Virginia", "Bank of Japan": an organization named after a place,
+    when the place follows "<organization head> of (the)"."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ == "the"):
+        i -= 1
+    if i < 1 or doc[i].lower_ != "of":
+        return None
+    head = _prev_word(doc, i - 1)
+    if (
+        head is None
+        or head.text in _NOT_ORGANIZATIONS_OF_PLACES
+        or head.text not in rules.org_heads
+    ):
+        return None
+    first = head.i
+    while first > 0 and _is_name_word(doc[first - 1]) and doc[first - 1].text not in _SEPARATORS:
+        first -= 1
+    name = doc[first : span.end]
+    return _Candidate(name.start_char, name.end_char, "RULE", "rule", "ORG", _display_name(name))
+
+
+def _modifies_a_name(following: Token | None, sentence: Span, rules: _Rules) -> bool:
+    """Whether a nationality word is followed by more of a name ("American Red Cross")."""
+    if following is None or following.i >= sentence.end or not _is_name_word(following):
+        return False
+    titles = {title[0] for title in rules.titles}
+    return following.text not in titles and following.lower_ not in rules.generic
 
 
 def _merged_org_ents(sentence: Span, rules: _Rules) -> list[Span]:
@@ -423,6 +507,9 @@ def _ner_candidates(
         span = _clean_tokens(ent)
         if span is None:
             continue
+        span = _repaired(span, mapped, sentence)
+        if span is None:
+            continue
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
@@ -446,13 +533,54 @@ def _ner_candidate(
     rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
     if _is_generic(rest, rules.generic):
         return None  # "the U.S.-Japan Alliance": only the states inside are names
+    span = _organization_part(span, rules)
     type_ = _unresolved_type(mapped, span, rules)
     if type_ is None or not _looks_like_name(span):
+        return None
+    if len(words(span)) == 1:
+        return _single_word(span, label, type_, kb, rules)
+    type_ = admitted_type(span, type_, rules.names)
+    if type_ == "ORG" and _introduces_a_person(span, rules):
+        type_ = "PERSON"
+    if type_ is None:
         return None
     name = _display_name(span)
     if type_ == "PERSON" and len(span) == 1 and kb.by_family_name(span.text) is None:
         name = _shared_surname(span, rules) or name
     return _Candidate(span.start_char, span.end_char, label, "ner", type_, name)
+
+
+_SEPARATORS = frozenset({"•", "|", "·", "/", "(", ")", "[", "]", ";"})
+
+
+def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
+    """The model's span made whole, or cut to a name: cut at a separator or a possessive
+    (a person's name keeps its own), extended over the rest of a name the model cut short
+    ("City of" + "Saint Louis", "Jean-Yves Le" + "Drian"), without trailing function words."""
+    doc = span.doc
+    start, end = span.start, span.end
+    for i in range(start, end):
+        possessive = label != "PERSON" and i > start and doc[i].text in _POSSESSIVE_TOKENS
+        if doc[i].text in _SEPARATORS or possessive:
+            end = i
+            break
+    while end < sentence.end and end > start and _continues(doc[end - 1], doc[end], label):
+        end += 1
+    while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ul|Abu|Bin|Ibn)[-‐]", re.IGNORECASE)
+
+
+def _continues(last: Token, token: Token, label: str) -> bool:
+    """Whether `token` continues the name that ends with `last`."""
+    if not _is_name_word(token) or token.text in _SEPARATORS:
+        return False
+    if last.lower_ in ("of", "for", "and") and last.whitespace_:
+        return True
+    return label == "PERSON" and bool(last.lower_ in PARTICLES or _ARABIC_ARTICLE.match(token.text))
 
 
 def _shared_surname(span: Span, rules: _Rules) -> str | None:
@@ -488,27 +616,92 @@ def _government_of(text: str, kb: EntityKB) -> EntityRecord | None:
     return None
 
 
-def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
-    """The contract type of a span the KB does not know; None to drop it."""
-    words = [t for t in span if not t.is_punct and not t.is_space]
-    if not words:
+def _single_word(
+    span: Span, label: str, type_: str, kb: EntityKB, rules: _Rules
+) -> _Candidate | None:
+    """A one-word name the KB does not know: a person's surname (resolved or dropped with
+    the document's other names), a title and surname the KB knows ("President Biden"), a
+    known place, or a proper word (not an ordinary English word) named as an organization."""
+    before = _prev_word(span.doc, span.start - 1)
+    if before is not None and before.text[:1].isupper():
+        titled = kb.lookup(f"{before.text} {span.text}")
+        if titled is not None and titled.type == "PERSON":
+            return _Candidate(
+                span.start_char, span.end_char, label, "ner", "PERSON", titled.name, titled
+            )
+    if type_ == "PERSON" or (type_ == "ORG" and not is_proper_word(span[0])):
+        # a surname, or a capitalized common word: kept only if the document explains it
+        return _Candidate(span.start_char, span.end_char, label, "ner", "PERSON", span.text)
+    if type_ in ("GPE", "LOC") and not is_known_place(span.text):
         return None
-    has_digit = any(ch.isdigit() for ch in span.text)
-    if mapped == "NORP":
-        return None  # nationalities and groups are all in the KB
+    if type_ not in ("ORG", "GPE", "LOC", "EVENT"):
+        return None
+    return _Candidate(span.start_char, span.end_char, label, "ner", type_, _display_name(span))
+
+
+def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
+    """The model's label as a type to check, for a span the KB does not know; None to drop.
+
+    Nationalities and groups come from the knowledge base only; a facility is kept (as an
+    organization) only with a facility's head word; an office is not an organization.
+    """
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words or mapped == "NORP":
+        return None
     if mapped == "FAC":
         return "ORG" if span[-1].text in rules.facility_heads else None
     if mapped == "LAW":
         return "LAW" if any(t.lower_ in _LAW_WORDS for t in words) else None
     if mapped == "ORG" and words[-1].text in rules.office_heads:
         return None  # "National Security Advisor" is an office, not an organization
-    if has_digit and mapped not in ("EVENT",):
-        return None
     if len(words) == 1 and (words[0].is_stop or words[0].text.islower()):
         return None
-    if mapped == "WORK_OF_ART" and len(words) < 2:
-        return None
+    if mapped == "WORK_OF_ART":
+        return None  # works are cited (citations.csv), not entities of the guidelines
     return mapped
+
+
+# Words that describe a person's role in a list of people ("Name, Convener, Org").
+_ROLE_WORDS = frozenset(
+    {"convener", "co-convener", "founder", "co-founder", "chair", "co-chair", "president",
+     "director", "executive", "ceo", "advisor", "adviser", "member", "chairman", "chairwoman",
+     "secretary", "commissioner", "mayor", "governor", "senator", "representative", "bishop",
+     "reverend", "professor", "vice", "senior", "deputy", "chief", "advocate", "partner"}
+)  # fmt: skip
+
+
+def _introduces_a_person(span: Span, rules: _Rules) -> bool:
+    """An "organization" shaped like a person's name and followed by the person's role
+    ("Leah Daughtry, Co-Convener, ...") or preceded by a title ("Bishop Leah Daughtry")."""
+    if not looks_like_person(span, rules.names) or head_type(span, rules.names) is not None:
+        return False
+    doc = span.doc
+    after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+    if len(after) >= 2 and after[0].text == "," and after[1].lower_ in _ROLE_WORDS:
+        return True
+    before = _prev_word(doc, span.start - 1)
+    return before is not None and before.text in {t[-1] for t in rules.titles}
+
+
+def _organization_part(span: Span, rules: _Rules) -> Span:
+    """The organization inside "Chair of the X Association" or "Economics at Brown
+    University": the part after an office's "of (the)" or after "at", when it has an
+    organization's head word."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end - 1):
+        cut = None
+        if doc[i].lower_ == "at" or (
+            doc[i].lower_ == "of" and doc[i - 1].text in rules.office_heads
+        ):
+            cut = i + 1
+        if cut is None:
+            continue
+        while cut < span.end and doc[cut].lower_ == "the":
+            cut += 1
+        part = doc[cut : span.end]
+        if len(part) and head_type(part, rules.names) == "ORG":
+            return part
+    return span
 
 
 def _display_name(span: Span) -> str:
@@ -624,10 +817,18 @@ def _initials_match(acronym: str, name: str) -> bool:
     return bool(letters) and (all(ch in it for ch in letters) or letters[0] == name[:1])
 
 
+_PHRASE_ACRONYM = re.compile(r"((?:[a-z][\w'’-]*[ -]){1,8})\(([A-Z][A-Za-z0-9&.\-]{1,11})\)")
+
+
 def _resolve_acronyms(
     mentions: list[EntityMention], sentences: list[SentenceContext], kb: EntityKB
 ) -> list[EntityMention]:
-    """ "Nuclear Consultative Group (NCG)": later "NCG" is the same entity."""
+    """An acronym the document defines means what the document says, for this document.
+
+    "Nuclear Consultative Group (NCG)": later "NCG" is that group, even where the KB knows
+    another "NCG". "flight control computer (FCC)": the document's "FCC" names no entity.
+    An acronym neither the KB nor the document defines is no entity either ("IVF").
+    """
     if not mentions:
         return mentions
     defined: dict[str, EntityMention] = {}
@@ -636,12 +837,15 @@ def _resolve_acronyms(
         sentence = by_sentence[m.sentence_index]
         tail = doc_text(sentence.span.doc)[m.end - sentence.doc_offset :]
         match = re.match(r"\s*\(([A-Z][A-Za-z0-9&.\-]{1,11})\)", tail)
-        if match and _initials_match(match.group(1), m.name) and not kb.lookup(match.group(1)):
+        if match and _initials_match(match.group(1), m.name) and m.text != match.group(1):
             defined.setdefault(match.group(1), m)
-    if not defined:
-        return mentions
-    spans = {(m.start, m.end) for m in mentions}
-    out = [_as_defined(m, defined) for m in mentions]
+    common = _common_noun_acronyms(sentences) - set(defined)
+    out = [
+        _as_defined(m, defined)
+        for m in mentions
+        if m.text not in common and not _unexplained_acronym(m, defined)
+    ]
+    spans = {(m.start, m.end) for m in out}
     for sentence in sentences:
         for token in sentence.span:
             long_form = defined.get(token.text)
@@ -661,6 +865,31 @@ def _resolve_acronyms(
             )
             spans.add((start, end))
     return sorted(out, key=lambda m: m.start)
+
+
+def _common_noun_acronyms(sentences: list[SentenceContext]) -> set[str]:
+    """Acronyms the document defines by a common-noun phrase ("... computer (FCC)")."""
+    found = set()
+    for sentence in sentences:
+        for match in _PHRASE_ACRONYM.finditer(sentence.text):
+            acronym = match.group(2)
+            letters = [ch for ch in acronym if ch.isupper()]
+            phrase = match.group(1).split()[-len(letters) :] if letters else []
+            if phrase and [w[0].upper() for w in phrase] == letters:
+                found.add(acronym)
+    return found
+
+
+def _unexplained_acronym(m: EntityMention, defined: dict[str, EntityMention]) -> bool:
+    """A model-found all-capitals word that neither the KB nor the document explains."""
+    return (
+        m.label not in ("KB", "RULE", "ACRONYM")
+        and not m.wikidata_id
+        and not m.aliases
+        and m.text.isupper()
+        and " " not in m.text
+        and m.text not in defined
+    )
 
 
 def _as_defined(m: EntityMention, defined: dict[str, EntityMention]) -> EntityMention:
@@ -732,6 +961,8 @@ def _resolve_people(
                 )
             )
             continue
+        if m.type == "PERSON" and kb.lookup(m.name) is None:
+            continue  # a single word no full name in the document or the KB explains
         out.append(m)
     return out
 

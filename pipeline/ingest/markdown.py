@@ -248,7 +248,12 @@ def _paragraph_block(token: Token, path: _HeadingPath, in_list: bool):
         path.enter(_pseudo_heading_level(path), text)
         yield Block(text=text, kind="heading", section=str(path))
         return
-    yield Block(text=text, kind="list_item" if in_list else "body", section=str(path))
+    # Lines ended by a hard break are lines of their own (a list of names, an address):
+    # joined, their words would run into one another across the breaks.
+    for line in _render_inline(token, hard_breaks=True).split("\n"):
+        line = _BULLET.sub("", line)
+        if _HAS_WORD.search(line):
+            yield Block(text=line, kind="list_item" if in_list else "body", section=str(path))
 
 
 def _is_footnote(token: Token) -> bool:
@@ -279,9 +284,11 @@ def _pseudo_heading_level(path: _HeadingPath) -> int:
     return path.levels[-1][0] if path.levels else 2
 
 
-def _render_inline(token: Token, *, keep_marks: bool = False) -> str:
-    """The visible text of an inline token; footnote marks in <sup> dropped."""
+def _render_inline(token: Token, *, keep_marks: bool = False, hard_breaks: bool = False) -> str:
+    """The visible text of an inline token; footnote marks in <sup> dropped. With
+    `hard_breaks`, a hard line break (or <br>) is kept as a newline between the lines."""
     parts: list[str] = []
+    line_break = "\n" if hard_breaks else " "
     sup: list[str] | None = None
     for child in token.children or []:
         if child.type == "html_inline":
@@ -294,14 +301,15 @@ def _render_inline(token: Token, *, keep_marks: bool = False) -> str:
                     parts.append(mark)
                 sup = None
             elif tag.startswith("<br"):
-                parts.append(" ")
+                parts.append(line_break)
             continue
-        piece = _child_text(child)
+        piece = line_break if child.type == "hardbreak" else _child_text(child)
         if sup is not None:
             sup.append(piece)
         else:
             parts.append(piece)
-    return normalize_text(" ".join("".join(parts).split()))
+    lines = "".join(parts).split("\n")
+    return "\n".join(normalize_text(" ".join(line.split())) for line in lines)
 
 
 def _child_text(child: Token) -> str:

@@ -24,6 +24,8 @@ from pipeline.errors import BriefdataError
 from pipeline.paths import REFERENCE_DIR
 
 DEFAULT_PATH = REFERENCE_DIR / "entities.yaml"
+# More knowledge, one file per domain; an entry whose id is already known extends it.
+EXTRA_DIR = REFERENCE_DIR / "entities"
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "WORK_OF_ART")
 
 _PUNCT = str.maketrans(
@@ -57,11 +59,14 @@ class EntityRecord:
     aliases: tuple[str, ...] = ()
     wikidata_id: str = ""
     iso3: str = ""
+    handles: tuple[str, ...] = ()  # official social-media handles ("@USDOL")
+    ambiguous: tuple[str, ...] = ()  # names it shares with other referents: need context
+    country: str = ""  # ISO alpha-3 of the state it belongs to (a U.S. state: USA)
 
     @property
     def surfaces(self) -> tuple[str, ...]:
-        """The name followed by every alias."""
-        return (self.name, *self.aliases)
+        """The name followed by every alias and handle (what names it unambiguously)."""
+        return (self.name, *self.aliases, *self.handles)
 
 
 def normalize_surface(text: str) -> str:
@@ -214,6 +219,9 @@ def _record_from_yaml(item: dict[str, Any], used: set[str]) -> EntityRecord:
         aliases=tuple(aliases),
         wikidata_id=str(item.get("wikidata_id") or ""),
         iso3=iso3,
+        handles=tuple(str(h) for h in item.get("handles") or ()),
+        ambiguous=tuple(str(a) for a in item.get("ambiguous_aliases") or ()),
+        country=str(item.get("country") or iso3 or ""),
     )
 
 
@@ -242,7 +250,8 @@ def _family_names(records: list[EntityRecord], items: dict[str, dict]) -> dict:
     for record in records:
         if record.type != "PERSON":
             continue
-        family = str(items.get(record.id, {}).get("family_name") or record.name.split()[-1])
+        item = items.get(record.id, {})
+        family = str(item.get("family_name") or item.get("surname") or record.name.split()[-1])
         found.setdefault(family.casefold(), []).append(record)
     return {key: tuple(value) for key, value in found.items()}
 
@@ -272,16 +281,58 @@ def build_kb(data: dict[str, Any], version: str) -> EntityKB:
 
 
 @lru_cache(maxsize=4)
-def load_entity_kb(path: Path = DEFAULT_PATH) -> EntityKB:
-    """Load (once per path) the entity knowledge base."""
+def load_entity_kb(path: Path = DEFAULT_PATH, extra: Path | None = EXTRA_DIR) -> EntityKB:
+    """Load (once) the entity knowledge base: `path`, extended by every file in `extra`."""
     path = Path(path)
+    data = _read(path)
+    files = [path]
+    if extra is not None and Path(extra).is_dir():
+        for more in sorted(Path(extra).glob("*.yaml")):
+            data["entities"] = merge_entries(data.get("entities") or [], _read(more), more)
+            files.append(more)
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return build_kb(data, digest.hexdigest())
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise BriefdataError(f"{path}: cannot read entity KB: {exc}") from exc
     if not isinstance(data, dict):
         raise BriefdataError(f"{path}: the entity KB must be a mapping")
-    return build_kb(data, _file_version(path))
+    return data
+
+
+MERGED_LISTS = ("aliases", "handles", "ambiguous_aliases")
+
+
+def merge_entries(
+    entries: list[dict[str, Any]], more: dict[str, Any], source: Path
+) -> list[dict[str, Any]]:
+    """`entries` with the entries of another file: new ids appended, known ids extended
+    (lists joined, empty fields filled); a contradiction is an error naming both."""
+    by_id = {str(e["id"]): dict(e) for e in entries}
+    order = [str(e["id"]) for e in entries]
+    for item in more.get("entities") or []:
+        key = str(item.get("id"))
+        if key not in by_id:
+            by_id[key] = dict(item)
+            order.append(key)
+            continue
+        known = by_id[key]
+        for name, value in item.items():
+            before = known.get(name)
+            if name in MERGED_LISTS:
+                known[name] = list(dict.fromkeys([*(before or []), *value]))
+            elif before and str(value) != str(before) and name in ("name", "type", "wikidata_id"):
+                problem = f"{name} {value!r} contradicts {before!r}"
+                raise BriefdataError(f"{source.name}: {key}: {problem}")
+            elif not before:
+                known[name] = value
+    return [by_id[key] for key in order]
 
 
 def validate_kb(kb: EntityKB) -> list[str]:

@@ -39,9 +39,12 @@ def code_version(names: tuple[str, ...] = RECORD_CODE, root: Path = PACKAGE_DIR)
 
 
 def knowledge_base_versions() -> dict[str, str]:
+    """Every knowledge file by its name under data/reference/ ("entities/events")."""
     return {
-        path.stem: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        for path in sorted(REFERENCE_DIR.glob("*.yaml"))
+        path.relative_to(REFERENCE_DIR).with_suffix("").as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        )
+        for path in sorted(REFERENCE_DIR.rglob("*.yaml"))
     }
 
 

