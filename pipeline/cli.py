@@ -630,6 +630,28 @@ def review_score(
         console.print(f"logged round {round_name} in {log}", highlight=False, soft_wrap=True)
 
 
+@review_app.command("hygiene")
+def review_hygiene(
+    data: Annotated[Path, typer.Option(help="Published dataset.")] = Path("data/processed"),
+) -> None:
+    """Entity names no analyst should see (unbalanced brackets, a trailing function word, a
+    possessive, a handle) and U.S. states linked to another place ("New Jersey" to Jersey).
+    Exit 1 when there is any."""
+    from pipeline.quality.hygiene import dataset_problems
+
+    with _reported_errors():
+        problems = dataset_problems(data)
+    for problem in problems:
+        out.print(
+            f"{problem.table} {problem.row_id}: {problem.text!r}: {problem.problem}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    out.print(f"{len(problems)} hygiene problems in {data}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

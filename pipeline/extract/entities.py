@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 import spacy
@@ -29,9 +30,11 @@ from pipeline.extract.names import (
     NameRules,
     admitted_type,
     head_type,
-    is_known_place,
+    is_given_name,
     is_proper_word,
     looks_like_person,
+    name_problems,
+    place_population,
     words,
 )
 from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
@@ -79,11 +82,15 @@ _MARKUP = re.compile(r"[#*\[\]<>|_{}=\\]|https?:|www\.")
 # Legal citations: public laws, statutes at large, the U.S. Code, the Code of Federal
 # Regulations and the Federal Register ("Pub. L. 117-58", "22 U.S.C. 2428a", "14 CFR 39"),
 # executive orders by number, and court decisions ("Roe v. Wade"). Laws, never organizations.
+# A party of a case: a capitalized word, with periods only inside it ("U.S"), so the
+# name stops at the end of its sentence ("Roe v. Wade. The ...").
+_PARTY = r"[A-Z][\w'’-]*(?:\.[\w'’-]+)*"
 _STATUTE = re.compile(
     r"\b(?:Pub\. ?L\.|Public Law)(?: No\.)? ?\d+[-\u2013]\d+|\b\d+ Stat\. \d+"
     r"|\b\d+ (?:U\.S\.C\.|USC|C\.F\.R\.|CFR)(?: (?:§+ ?)?\d+[\w.-]*(?:\(\w+\))*)?"
     r"|\bExecutive Order(?: \(E\.O\.\))?(?: No\.)? \d{4,5}\b|\bE\.O\. \d{4,5}\b"
-    r"|\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3} v\. [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,5}"
+    rf"|\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}} v\. {_PARTY}"
+    rf"(?: (?:(?:of|for|the) )?{_PARTY}){{0,5}}"
 )
 # A law's name: capitalized words (and the function words inside names) ending with a law's
 # head, and its year ("the Bipartisan Safer Communities Act", "CHIPS and Science Act of 2022").
@@ -346,7 +353,16 @@ def _conjunct_name(
     return " ".join([*words, singular])
 
 
-def _statutes(sentence: Span) -> list[_Candidate]:
+def _owner(word: str, kb: EntityKB, rules: _Rules) -> bool:
+    """ "President’s", "Biden’s", "America’s": a possessive of a title or a known name,
+    which owns the law it precedes but is no part of its name."""
+    stem = re.sub(r"['\u2019]s?$", "", word)
+    if stem == word:
+        return False
+    return stem in {title[0] for title in rules.titles} or kb.lookup(stem) is not None
+
+
+def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
     """Legal citations and named laws starting in the sentence.
 
     Matched on the whole block: the sentence splitter often cuts "Pub. L." apart.
@@ -362,7 +378,9 @@ def _statutes(sentence: Span) -> list[_Candidate]:
         # the name starts at its first word that is not a function word ("Through the")
         words_ = name.split(" ")
         drop = 0
-        while drop < len(words_) - 1 and words_[drop].lower() in STOP_WORDS:
+        while drop < len(words_) - 1 and (
+            words_[drop].lower() in STOP_WORDS or _owner(words_[drop], kb, rules)
+        ):
             drop += 1
         lead = sum(len(w) + 1 for w in words_[:drop])
         start, name = start + lead, name[lead:]
@@ -535,13 +553,17 @@ def _ner_candidate(
         return None  # "the U.S.-Japan Alliance": only the states inside are names
     span = _organization_part(span, rules)
     type_ = _unresolved_type(mapped, span, rules)
-    if type_ is None or not _looks_like_name(span):
+    if type_ is None or not _looks_like_name(span) or _inside_a_non_name(span, rules):
+        return None
+    if _opens_like_a_title(span):
         return None
     if len(words(span)) == 1:
         return _single_word(span, label, type_, kb, rules)
     type_ = admitted_type(span, type_, rules.names)
-    if type_ == "ORG" and _introduces_a_person(span, rules):
+    if type_ == "ORG" and (_introduces_a_person(span, rules) or _named_like_a_person(span, rules)):
         type_ = "PERSON"
+    if type_ == "PERSON" and _firm_suffix_follows(span):
+        type_ = "ORG"  # "Levy Ratner, P.C."
     if type_ is None:
         return None
     name = _display_name(span)
@@ -632,11 +654,77 @@ def _single_word(
     if type_ == "PERSON" or (type_ == "ORG" and not is_proper_word(span[0])):
         # a surname, or a capitalized common word: kept only if the document explains it
         return _Candidate(span.start_char, span.end_char, label, "ner", "PERSON", span.text)
-    if type_ in ("GPE", "LOC") and not is_known_place(span.text):
+    if type_ in ("GPE", "LOC") and not _placed(span, kb):
         return None
     if type_ not in ("ORG", "GPE", "LOC", "EVENT"):
         return None
     return _Candidate(span.start_char, span.end_char, label, "ner", type_, _display_name(span))
+
+
+def _names_an_office(tokens: list[Token], span: Span, rules: _Rules) -> bool:
+    """ "National Security Advisor", "Department of Defense General Counsel", "Glimp
+    Professor of Economics": an office or a chair, not an organization."""
+    if tokens[-1].text in rules.office_heads:
+        return True
+    return head_type(span, rules.names) is None and any(
+        t.text in rules.office_heads and nxt.lower_ in ("of", "for") for t, nxt in pairwise(tokens)
+    )
+
+
+def _inside_a_non_name(span: Span, rules: _Rules) -> bool:
+    """The model's span is the start of a programme's, plan's or agreement's name ("Global
+    Subnational Zero Carbon Promotion" + "Initiative"), or an agreement's name itself
+    ("Los Angeles Declaration for Migration"): not an entity of the guidelines."""
+    following = _next_word(span.doc, span.end)
+    if following is not None and following.text in rules.names.not_names | rules.agreement_heads:
+        return True
+    tokens = words(span)
+    return any(
+        token.text in rules.agreement_heads
+        and (i == len(tokens) - 1 or tokens[i + 1].lower_ in ("of", "for", "on"))
+        for i, token in enumerate(tokens)
+    )
+
+
+# A title's opening word, not a name's: "Further Advancing Racial Equity ...",
+# "Announcing New Measures", "Promotes Equity".
+_TITLE_OPENING_TAGS = frozenset({"VBG", "VBZ", "VBD", "VBP", "RB", "RBR"})
+
+
+def _opens_like_a_title(span: Span) -> bool:
+    first = span[0]
+    return first.tag_ in _TITLE_OPENING_TAGS and not is_proper_word(first)
+
+
+_FIRM_SUFFIXES = frozenset({"P.C.", "PC", "LLP", "LLC", "L.L.P.", "PLLC", "Inc.", "Inc", "P.A."})
+
+
+def _firm_suffix_follows(span: Span) -> bool:
+    after = [t for t in span.doc[span.end : span.end + 3] if not t.is_space]
+    return len(after) >= 2 and after[0].text == "," and after[1].text in _FIRM_SUFFIXES
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "to", "of", "outside", "across"})
+_CITY = 100_000  # people: a one-word place this large needs no more context
+
+
+def _placed(span: Span, kb: EntityKB) -> bool:
+    """A one-word place the KB does not know: a known city that is large, or named with its
+    state or country ("Troy, Alabama"), or after a preposition of place ("in Troy").
+    "Magenta" in a list of cartoon characters is none."""
+    population = place_population(span.text)
+    if population == 0:
+        return False
+    if population >= _CITY:
+        return True
+    doc = span.doc
+    after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+    if len(after) >= 2 and after[0].text == ",":
+        region = kb.lookup(after[1].text)
+        if region is not None and region.type == "GPE":
+            return True
+    before = _prev_word(doc, span.start - 1)
+    return before is not None and before.lower_ in _PLACE_PREPOSITIONS
 
 
 def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
@@ -652,7 +740,7 @@ def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
         return "ORG" if span[-1].text in rules.facility_heads else None
     if mapped == "LAW":
         return "LAW" if any(t.lower_ in _LAW_WORDS for t in words) else None
-    if mapped == "ORG" and words[-1].text in rules.office_heads:
+    if mapped == "ORG" and _names_an_office(words, span, rules):
         return None  # "National Security Advisor" is an office, not an organization
     if len(words) == 1 and (words[0].is_stop or words[0].text.islower()):
         return None
@@ -681,6 +769,20 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
         return True
     before = _prev_word(doc, span.start - 1)
     return before is not None and before.text in {t[-1] for t in rules.titles}
+
+
+def _named_like_a_person(span: Span, rules: _Rules) -> bool:
+    """A given name and a family name the dictionary does not know, nothing else
+    ("Rich Trumka"); not "Morgan Stanley", whose second word is a given name too."""
+    tokens = words(span)
+    return (
+        2 <= len(tokens) <= 3
+        and head_type(span, rules.names) is None
+        and looks_like_person(span, rules.names)
+        and is_given_name(tokens[0])
+        and is_proper_word(tokens[-1])
+        and not is_given_name(tokens[-1])
+    )
 
 
 def _organization_part(span: Span, rules: _Rules) -> Span:
@@ -779,7 +881,7 @@ def _sentence_candidates(
     ner = [c for c in _ner_candidates(span, kb, rules, known) if c.start >= label_end]
     candidates = [
         *_coordinated(span, kb, rules),
-        *_statutes(span),
+        *_statutes(span, kb, rules),
         *kb_cands,
         *parts,
         *ner,
@@ -804,7 +906,27 @@ def extract_entities(
         for cand in _sentence_candidates(sentence, kb, rules, doc_spans[id(doc)]):
             mentions.append(_mention(sentence, cand))
     mentions = _resolve_acronyms(mentions, sentences, kb)
-    return _resolve_people(mentions, kb, rules)
+    mentions = _resolve_people(mentions, kb, rules)
+    return [tidy for m in mentions if (tidy := _tidied(m)) is not None]
+
+
+_UNFIT_TAIL = re.compile(
+    r"(?:['\u2019]s?|\s+(?:of|and|for|on|the|a|an|in|at|to|&|by|with|or))$", re.I
+)
+
+
+def _tidied(m: EntityMention) -> EntityMention | None:
+    """The mention cut to a publishable name: without a possessive or a trailing function
+    word ("Chicago Convention of" -> "Chicago Convention"); None when it cannot be
+    (unbalanced brackets, a handle)."""
+    text, name = m.text, m.name
+    while (tail := _UNFIT_TAIL.search(name)) and text.casefold().endswith(tail[0].casefold()):
+        text, name = text[: -len(tail[0])].rstrip(), name[: tail.start()].rstrip()
+    if not text or not name or name_problems(name):
+        return None
+    if text == m.text:
+        return m
+    return replace(m, text=text, end=m.start + len(text), name=name)
 
 
 # ---------------------------------------------------------------- document-level resolution

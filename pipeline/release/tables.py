@@ -135,10 +135,53 @@ def build_tables(records: Iterable[DocumentRecord]) -> dict[str, pd.DataFrame]:
             entity_facts[key].append(facts)
         for key, facts in record.treaties.items():
             treaty_facts[key][record.doc_id] = facts
+    rows["mentions"] = _one_type_per_name(rows["mentions"], entity_facts)
     rows["entities"] = _merge_entities(rows["mentions"], entity_facts)
     rows["treaties"] = _merge_treaties(rows["treaty_mentions"], treaty_facts)
     _link_proposers(rows["recommendations"], rows["entities"])
     return {table: _frame(table, rows[table]) for table in TABLES}
+
+
+# When the votes tie, the type the guidelines' examples make most likely for a bare name.
+_TYPE_PREFERENCE = ("GPE", "ORG", "PERSON", "LOC", "NORP", "EVENT", "LAW")
+
+
+def _one_type_per_name(
+    mentions: list[dict[str, Any]], facts: dict[str, list[EntityFacts]]
+) -> list[dict[str, Any]]:
+    """One type for a name the extractor typed differently in different sentences
+    ("Cancer Cabinet" as ORG four times and PERSON twice): the knowledge base's type when
+    it knows the name, else the type most mentions have. Two known entities that share a
+    name are left apart."""
+    known = {key for key, found in facts.items() if any(_is_known(f) for f in found)}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in facts:
+        by_name[key.split(":", 1)[1]].append(key)
+    votes: dict[str, int] = defaultdict(int)
+    for mention in mentions:
+        votes[mention["entity_id"]] += 1
+    moved: dict[str, str] = {}
+    for keys in by_name.values():
+        if len(keys) < 2 or sum(key in known for key in keys) > 1:
+            continue
+        winner = max(keys, key=lambda k: (k in known, votes[k], -_type_rank(facts[k][0].type)))
+        moved.update({key: winner for key in keys if key != winner})
+    if not moved:
+        return mentions
+    for key, winner in moved.items():
+        facts[winner].extend(facts.pop(key))
+    return [
+        {**m, "entity_id": moved[m["entity_id"]]} if m["entity_id"] in moved else m
+        for m in mentions
+    ]
+
+
+def _is_known(facts: EntityFacts) -> bool:
+    return bool(facts.wikidata_id or facts.iso3 or facts.aliases)
+
+
+def _type_rank(type_: str) -> int:
+    return _TYPE_PREFERENCE.index(type_) if type_ in _TYPE_PREFERENCE else len(_TYPE_PREFERENCE)
 
 
 def _merge_entities(

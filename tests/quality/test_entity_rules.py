@@ -1,0 +1,129 @@
+"""General entity rules on constructed sentences (invented names, no corpus sentence)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from pipeline.extract.entities import extract_entities
+from pipeline.knowledge.entities import EntityKB, load_entity_kb
+from pipeline.nlp.model import load_nlp
+from pipeline.nlp.segment import segment
+from pipeline.types import Block, DocumentMeta, EntityMention
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def kb() -> EntityKB:
+    return load_entity_kb()
+
+
+def mentions(nlp: Language, kb: EntityKB, *texts: str) -> list[EntityMention]:
+    text, sentences = segment([Block(t) for t in texts], nlp)
+    found = extract_entities(sentences, DocumentMeta(doc_id="t"), kb)
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    return found
+
+
+def named(found: list[EntityMention]) -> set[tuple[str, str]]:
+    return {(m.name, m.type) for m in found}
+
+
+def test_new_jersey_and_new_mexico_are_states_never_jersey_or_mexico(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "The Governor of New Jersey met officials from New Mexico and New Hampshire.",
+        "Flooding in New York closed schools.",
+    )
+    linked = {m.text: m.name for m in found}
+    assert linked["New Jersey"] == "New Jersey"
+    assert linked["New Mexico"] == "New Mexico"
+    assert linked["New Hampshire"] == "New Hampshire"
+    assert "Jersey" not in linked.values() and "Mexico" not in linked.values()
+
+
+def test_a_citation_of_federal_regulations_is_law_never_an_organization(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The rule amends 14 CFR part 39 and 22 U.S.C. 2751.")
+    types = {m.text: m.type for m in found}
+    assert types.get("14 CFR") == "LAW"
+    assert "Council on Foreign Relations" not in {m.name for m in found}
+
+
+def test_an_acronym_the_document_defines_as_a_thing_names_no_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Each aircraft carries a flight control computer (FCC) made by Parvane Avionics.",
+        "A faulty FCC can stop the engines.",
+    )
+    assert "Federal Communications Commission" not in {m.name for m in found}
+
+
+def test_title_cased_phrases_made_of_ordinary_words_are_no_names(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Fraud Alert: Consumers should call the hotline.",
+        "The agency published Financial Disclosures for all staff.",
+        "Promotes Equity in hiring across the region.",
+    )
+    assert not {n for n, _ in named(found)} & {
+        "Fraud Alert",
+        "Financial Disclosures",
+        "Promotes Equity",
+    }
+
+
+def test_a_given_name_and_an_unknown_family_name_make_a_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "I recently called Rich Kowalczyk to thank him.")
+    assert ("Rich Kowalczyk", "PERSON") in named(found)
+
+
+def test_a_law_firm_named_like_a_person_is_an_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She is a senior partner at Dalrow Penwick, P.C., a law firm in Ohio."
+    )
+    assert ("Dalrow Penwick", "PERSON") not in named(found)
+
+
+def test_an_office_is_no_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "She was the Department of Agriculture General Counsel and the Hollis Professor of Economics.",
+    )
+    assert not [n for n, t in named(found) if t == "ORG" and ("Counsel" in n or "Professor" in n)]
+
+
+def test_the_start_of_an_initiatives_name_is_no_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Japan launched the Regional Blue Carbon Partnership Initiative in May."
+    )
+    assert not [n for n, _ in named(found) if n.startswith("Regional Blue Carbon")]
+
+
+def test_a_possessive_owner_is_no_part_of_a_laws_name(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Funding comes from the President’s Rural Water Access Act this year."
+    )
+    assert ("Rural Water Access Act", "LAW") in named(found)
+
+
+def test_a_small_town_needs_its_state_or_a_preposition(nlp, kb) -> None:
+    listed = mentions(nlp, kb, "Characters: Marshall, Chase, Magenta, and Rubble will visit.")
+    assert "Magenta" not in {m.text for m in listed if m.type in ("GPE", "LOC")}
+    placed = mentions(nlp, kb, "The helicopters were assembled in Troy, Alabama, last year.")
+    assert "Troy" in {m.text for m in placed if m.type == "GPE"}
+
+
+def test_a_case_name_ends_with_its_sentence(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "It is two years since the Court overturned Roe v. Wade. The ruling hurt."
+    )
+    assert ("Roe v. Wade", "LAW") in named(found)
