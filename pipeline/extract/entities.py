@@ -38,6 +38,7 @@ from pipeline.extract.names import (
     words,
 )
 from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
+from pipeline.nlp.language import is_english
 from pipeline.nlp.segment import doc_text
 from pipeline.types import DocumentMeta, EntityMention, SentenceContext
 
@@ -96,7 +97,7 @@ _STATUTE = re.compile(
 # head, and its year ("the Bipartisan Safer Communities Act", "CHIPS and Science Act of 2022").
 _LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a)"
 _NAMED_LAW = re.compile(
-    rf"\b{_LAW_WORD}(?: {_LAW_WORD}){{0,12}} (?:Act|Law|Code)(?: of \d{{4}})?\b"
+    rf"\b{_LAW_WORD}(?: {_LAW_WORD}){{0,12}} (?:Act|Law|Code)(?: of \d{{4}})?\b(?! [A-Z])"
 )
 _HYPHENS = re.compile(r"[-\u2013/]")
 _RESOLUTIONS = frozenset({"resolution", "resolutions"})
@@ -413,8 +414,32 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
     return found
 
 
+def _the_city_itself(span: Span, record: EntityRecord, kb: EntityKB) -> bool:
+    """A capital named as a place ("the Embassy in Bangkok", "Bangkok, Thailand"), not
+    for its government ("political winds in Tokyo")."""
+    if normalize_surface(span.text).casefold() == normalize_surface(record.name).casefold():
+        return False
+    if not kb.is_capital(span.text):
+        return False
+    doc = span.doc
+    after = [t for t in doc[span.end : span.end + 2] if not t.is_space]
+    if len(after) == 2 and after[0].text == ",":
+        follows = kb.lookup(after[1].text)
+        if follows is not None and follows.iso3 == record.iso3:
+            return True
+    before = _prev_word(doc, span.start - 1)
+    if before is None or before.lower_ not in ("in", "at"):
+        return False  # "political winds in Tokyo" is the government's
+    place = _prev_word(doc, before.i - 1)
+    return place is not None and place.lower_ in _SITES
+
+
+# Words that put what follows "in/at" on the map: "the U.S. Embassy in Bangkok".
+_SITES = frozenset({"embassy", "consulate", "based", "located", "born", "held", "hosted", "office"})
+
+
 def _kb_candidates(
-    sentence: Span, spans: list[tuple[int, int, EntityRecord | None]], rules: _Rules
+    sentence: Span, spans: list[tuple[int, int, EntityRecord | None]], rules: _Rules, kb: EntityKB
 ) -> list[_Candidate]:
     doc, found = sentence.doc, []
     for start, end, record in spans:
@@ -446,6 +471,10 @@ def _kb_candidates(
             continue
         if record.type == "PERSON":
             span = _strip_titles(span, rules.titles)  # the link stays, the span is the name
+        if record.iso3 and _the_city_itself(span, record, kb):
+            # "the U.S. Embassy in Bangkok, Thailand": the city, not its government
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
+            continue
         found.append(
             _Candidate(span.start_char, span.end_char, "KB", "kb", record.type, record.name, record)
         )
@@ -656,6 +685,9 @@ def _single_word(
         return _Candidate(span.start_char, span.end_char, label, "ner", "PERSON", span.text)
     if type_ in ("GPE", "LOC") and not _placed(span, kb):
         return None
+    following = _next_word(span.doc, span.end)
+    if type_ == "ORG" and following is not None and following.tag_ in ("NN", "NNS"):
+        return None  # "Opioid addiction": a word modifying a common noun
     if type_ not in ("ORG", "GPE", "LOC", "EVENT"):
         return None
     return _Candidate(span.start_char, span.end_char, label, "ner", type_, _display_name(span))
@@ -870,9 +902,10 @@ def _sentence_candidates(
     doc_spans: list[tuple[int, int, EntityRecord | None]],
 ) -> list[_Candidate]:
     span = sentence.span
-    kb_cands = _kb_candidates(span, doc_spans, rules)
-    if sentence.kind in HEADING_KINDS:
-        # Headings are typographic: only names the KB knows count there.
+    kb_cands = _kb_candidates(span, doc_spans, rules, kb)
+    if sentence.kind in HEADING_KINDS or not is_english(span.text):
+        # Headings are typographic, and the model misreads other languages as English:
+        # only names the KB knows count there.
         return _select(kb_cands)
     covered = {i for s, e, _ in doc_spans for i in range(s, e)}
     parts = _hyphen_parts(span, kb, covered)

@@ -127,3 +127,30 @@ def test_a_case_name_ends_with_its_sentence(nlp, kb) -> None:
         nlp, kb, "It is two years since the Court overturned Roe v. Wade. The ruling hurt."
     )
     assert ("Roe v. Wade", "LAW") in named(found)
+
+
+def test_a_sentence_in_another_language_yields_only_known_names(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Con esta ofrenda, esperamos que todos aquellos que visiten la Casa Blanca puedan "
+        "recordar a sus seres queridos, dijo Joe Biden.",
+    )
+    assert {m.name for m in found} <= {"Joe Biden"}
+
+
+def test_a_capital_named_as_a_place_is_the_city(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "He served at the U.S. Embassy in Bangkok, Thailand, for two years.",
+        "Tokyo and Washington agreed to deepen their alliance.",
+    )
+    linked = {m.text: (m.name, m.type) for m in found}
+    assert linked["Bangkok"] == ("Bangkok", "GPE")
+    assert linked["Tokyo"] == ("Japan", "GPE")
+
+
+def test_a_law_word_inside_a_firms_name_is_no_law(nlp, kb) -> None:
+    found = mentions(nlp, kb, "She was counsel at Severn Law Group, PLLC, in Maryland.")
+    assert ("Severn Law", "LAW") not in named(found)
