@@ -414,6 +414,14 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
     return found
 
 
+def _names_something_after(following: Token | None, sentence: Span, rules: _Rules) -> bool:
+    """A person's name followed by an organization's, place's or office's head word is
+    part of that thing's name."""
+    if following is None or following.i >= sentence.end or following.lower_ == "administration":
+        return False  # "the Biden Administration" is the President's
+    return following.text in rules.names.heads or following.text in rules.office_heads
+
+
 def _the_city_itself(span: Span, record: EntityRecord, kb: EntityKB) -> bool:
     """A capital named as a place ("the Embassy in Bangkok", "Bangkok, Thailand"), not
     for its government ("political winds in Tokyo")."""
@@ -468,6 +476,12 @@ def _kb_candidates(
         if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
             # "American Rescue Plan": the adjective is part of another name
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
+            continue
+        if record.type == "PERSON" and _names_something_after(following, sentence, rules):
+            # "George Washington University", "the Richard Wilson Professor of Law"
+            found.append(
+                _Candidate(span.start_char, following.idx + len(following), "KB", "suppress")
+            )
             continue
         if record.type == "PERSON":
             span = _strip_titles(span, rules.titles)  # the link stays, the span is the name

@@ -154,3 +154,23 @@ def test_a_capital_named_as_a_place_is_the_city(nlp, kb) -> None:
 def test_a_law_word_inside_a_firms_name_is_no_law(nlp, kb) -> None:
     found = mentions(nlp, kb, "She was counsel at Severn Law Group, PLLC, in Maryland.")
     assert ("Severn Law", "LAW") not in named(found)
+
+
+def test_a_persons_name_inside_an_institutions_name_is_not_the_person(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "She studied at George Washington University and holds the Abraham Lincoln Professor of History chair.",
+    )
+    assert "George Washington" not in {m.name for m in found if m.type == "PERSON"}
+    assert "Abraham Lincoln" not in {m.name for m in found if m.type == "PERSON"}
+
+
+def test_honorifics_stay_out_of_a_persons_span(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The President called Sheikh Mohamed bin Zayed Al Nahyan today.")
+    assert not [m for m in found if m.type == "PERSON" and m.text.startswith("Sheikh")]
+
+
+def test_holidays_are_not_entities(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Families gathered for Passover and Thanksgiving in New Mexico.")
+    assert not {m.name for m in found} & {"Passover", "Thanksgiving"}
