@@ -415,8 +415,9 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
 
 
 def _names_something_after(following: Token | None, sentence: Span, rules: _Rules) -> bool:
-    """A person's name followed by an organization's, place's or office's head word is
-    part of that thing's name."""
+    """A person's or a state's name followed by an organization's, place's or office's
+    head word is part of that thing's name ("China Academy of ...", "United States
+    Attorney")."""
     if following is None or following.i >= sentence.end or following.lower_ == "administration":
         return False  # "the Biden Administration" is the President's
     return following.text in rules.names.heads or following.text in rules.office_heads
@@ -477,7 +478,7 @@ def _kb_candidates(
             # "American Rescue Plan": the adjective is part of another name
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
-        if record.type == "PERSON" and _names_something_after(following, sentence, rules):
+        if record.type in ("PERSON", "GPE") and _names_something_after(following, sentence, rules):
             # "George Washington University", "the Richard Wilson Professor of Law"
             found.append(
                 _Candidate(span.start_char, following.idx + len(following), "KB", "suppress")

@@ -174,3 +174,12 @@ def test_honorifics_stay_out_of_a_persons_span(nlp, kb) -> None:
 def test_holidays_are_not_entities(nlp, kb) -> None:
     found = mentions(nlp, kb, "Families gathered for Passover and Thanksgiving in New Mexico.")
     assert not {m.name for m in found} & {"Passover", "Thanksgiving"}
+
+
+def test_a_state_inside_an_office_or_institution_name_is_no_mention_of_it(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "He was named United States Attorney and later led the China Academy of Space Science.",
+    )
+    assert not [m for m in found if m.name in ("United States", "China")]
