@@ -959,7 +959,7 @@ def extract_entities(
 
 
 _UNFIT_TAIL = re.compile(
-    r"(?:['\u2019]s?|\s+(?:of|and|for|on|the|a|an|in|at|to|&|by|with|or))$", re.I
+    r"(?:['\u2019]s?|\s+(?:" + "|".join(map(re.escape, sorted(FUNCTION_WORDS))) + r"))$", re.I
 )
 
 
