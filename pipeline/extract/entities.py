@@ -34,6 +34,7 @@ from pipeline.extract.names import (
     is_proper_word,
     looks_like_person,
     name_problems,
+    only_given_to,
     place_population,
     words,
 )
@@ -414,6 +415,18 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
     return found
 
 
+def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:
+    """A place's name right after a capitalized word that is no title, no stop word, no
+    sentence opening and no name of its own: the end of a longer name."""
+    if span.start <= sentence.start:
+        return False
+    word = span.doc[span.start - 1]
+    if word.is_sent_start or word.is_stop or not word.whitespace_ or not _is_name_word(word):
+        return False
+    titles = {title[-1] for title in rules.titles}
+    return word.text not in titles and not kb.lookup(word.text) and not is_acronym(word.text)
+
+
 def _names_something_after(following: Token | None, sentence: Span, rules: _Rules) -> bool:
     """A person's or a state's name followed by an organization's, place's or office's
     head word is part of that thing's name ("China Academy of ...", "United States
@@ -437,14 +450,20 @@ def _the_city_itself(span: Span, record: EntityRecord, kb: EntityKB) -> bool:
         if follows is not None and follows.iso3 == record.iso3:
             return True
     before = _prev_word(doc, span.start - 1)
-    if before is None or before.lower_ not in ("in", "at"):
+    if before is None or before.lower_ not in ("in", "at", "to"):
         return False  # "political winds in Tokyo" is the government's
     place = _prev_word(doc, before.i - 1)
     return place is not None and place.lower_ in _SITES
 
 
 # Words that put what follows "in/at" on the map: "the U.S. Embassy in Bangkok".
-_SITES = frozenset({"embassy", "consulate", "based", "located", "born", "held", "hosted", "office"})
+_SITES = frozenset(
+    {"embassy", "consulate", "based", "located", "born", "held", "hosted", "office", "met",
+     "meet", "meeting", "meetings", "summit", "travel", "travels", "traveled", "travelled",
+     "traveling", "trip", "visit", "visits", "visited", "visiting", "arrived", "arrive",
+     "landed", "gathered", "convened", "talks", "conference", "headquartered", "lives",
+     "lived", "stationed", "posted", "delegation", "returned"}
+)  # fmt: skip
 
 
 def _kb_candidates(
@@ -476,6 +495,10 @@ def _kb_candidates(
             continue
         if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
             # "American Rescue Plan": the adjective is part of another name
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
+            continue
+        if record.type in ("GPE", "LOC") and _inside_a_longer_name(span, sentence, kb, rules):
+            # "Prosper Africa", "Lake Michigan": the place names part of something else
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
         if record.type in ("PERSON", "GPE") and _names_something_after(following, sentence, rules):
@@ -572,6 +595,8 @@ def _ner_candidates(
         span = _repaired(span, mapped, sentence)
         if span is None:
             continue
+        if mapped in _EXTENDED_LEFT:
+            span = _extended_left(span, sentence, kb, rules)
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
@@ -599,8 +624,8 @@ def _ner_candidate(
     type_ = _unresolved_type(mapped, span, rules)
     if type_ is None or not _looks_like_name(span) or _inside_a_non_name(span, rules):
         return None
-    if _opens_like_a_title(span):
-        return None
+    if _opens_like_a_title(span) or kb.is_non_entity(span[0].text):
+        return None  # "Announcing New Measures", "MA in International Relations"
     if len(words(span)) == 1:
         return _single_word(span, label, type_, kb, rules)
     type_ = admitted_type(span, type_, rules.names)
@@ -635,6 +660,28 @@ def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
     while end > start and (doc[end - 1].lower_ in FUNCTION_WORDS or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+_EXTENDED_LEFT = frozenset({"ORG", "FAC", "LAW", "EVENT"})
+
+
+def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
+    """A name the model cut at its start, made whole: over capitalized words before it
+    ("National" + "Park Service", "ACT-A" + "Facilitation Council"), never over a
+    sentence's first word, a stop word, a known name ("Japanese"), an office or a title
+    (at most three words)."""
+    doc, start = span.doc, span.start
+    titles = {title[-1] for title in rules.titles}
+    for _ in range(3):
+        word = doc[start - 1] if start - 1 > sentence.start else None
+        if word is None or word.is_sent_start or word.is_stop or not word.whitespace_:
+            break
+        if not _is_name_word(word) or word.text in _SEPARATORS:
+            break
+        if word.text in titles or word.text in rules.office_heads or kb.lookup(word.text):
+            break
+        start -= 1
+    return doc[start : span.end]
 
 
 _ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ul|Abu|Bin|Ibn)[-‐]", re.IGNORECASE)
@@ -700,9 +747,6 @@ def _single_word(
         return _Candidate(span.start_char, span.end_char, label, "ner", "PERSON", span.text)
     if type_ in ("GPE", "LOC") and not _placed(span, kb):
         return None
-    following = _next_word(span.doc, span.end)
-    if type_ == "ORG" and following is not None and following.tag_ in ("NN", "NNS"):
-        return None  # "Opioid addiction": a word modifying a common noun
     if type_ not in ("ORG", "GPE", "LOC", "EVENT"):
         return None
     return _Candidate(span.start_char, span.end_char, label, "ner", type_, _display_name(span))
@@ -710,12 +754,18 @@ def _single_word(
 
 def _names_an_office(tokens: list[Token], span: Span, rules: _Rules) -> bool:
     """ "National Security Advisor", "Department of Defense General Counsel", "Glimp
-    Professor of Economics": an office or a chair, not an organization."""
-    if tokens[-1].text in rules.office_heads:
+    Professor of Economics", "G7 Transport and Health Ministers": an office, a chair or
+    its holders, not an organization."""
+    if _is_office(tokens[-1], rules):
         return True
     return head_type(span, rules.names) is None and any(
-        t.text in rules.office_heads and nxt.lower_ in ("of", "for") for t, nxt in pairwise(tokens)
+        _is_office(t, rules) and nxt.lower_ in ("of", "for") for t, nxt in pairwise(tokens)
     )
+
+
+def _is_office(token: Token, rules: _Rules) -> bool:
+    text = token.text
+    return text in rules.office_heads or (text.endswith("s") and text[:-1] in rules.office_heads)
 
 
 def _inside_a_non_name(span: Span, rules: _Rules) -> bool:
@@ -954,7 +1004,7 @@ def extract_entities(
         for cand in _sentence_candidates(sentence, kb, rules, doc_spans[id(doc)]):
             mentions.append(_mention(sentence, cand))
     mentions = _resolve_acronyms(mentions, sentences, kb)
-    mentions = _resolve_people(mentions, kb, rules)
+    mentions = _resolve_people(mentions, kb, rules, _addressed_as(mentions, sentences))
     return [tidy for m in mentions if (tidy := _tidied(m)) is not None]
 
 
@@ -1083,10 +1133,38 @@ def _family_of(name: str, kb: EntityKB) -> str:
     return name.split()[-1].casefold()
 
 
+_ADDRESSED = {"Mrs.": "female", "Mrs": "female", "Ms.": "female", "Ms": "female",
+              "Miss": "female", "Madam": "female", "Mr.": "male", "Mr": "male"}  # fmt: skip
+
+
+def _addressed_as(
+    mentions: list[EntityMention], sentences: list[SentenceContext]
+) -> dict[int, str]:
+    """Mention start -> "female"/"male" for a surname after "Mrs."/"Ms."/"Mr."."""
+    by_index = {s.index: s for s in sentences}
+    found = {}
+    for m in mentions:
+        sentence = by_index[m.sentence_index]
+        token = sentence.span.doc.char_span(
+            m.start - sentence.doc_offset, m.end - sentence.doc_offset, alignment_mode="expand"
+        )
+        before = _prev_word(token.doc, token.start - 1) if token is not None else None
+        if before is not None and before.text in _ADDRESSED:
+            found[m.start] = _ADDRESSED[before.text]
+    return found
+
+
+def _same_sex(addressed: str, full_name: str) -> bool:
+    """False when "Mrs. Ruto" would be linked to a man's full name, or "Mr. X" to a woman's."""
+    given = only_given_to(full_name.split()[0]) if full_name.split() else ""
+    return not addressed or not given or given == addressed
+
+
 def _resolve_people(
-    mentions: list[EntityMention], kb: EntityKB, rules: _Rules
+    mentions: list[EntityMention], kb: EntityKB, rules: _Rules, addressed: dict[int, str]
 ) -> list[EntityMention]:
-    """A surname alone is the full name used for the same person in the document."""
+    """A surname alone is the full name used for the same person in the document (never a
+    man's for "Mrs. X", nor a woman's for "Mr. X")."""
     full: dict[str, set[str]] = {}
     info: dict[str, EntityMention] = {}
     mentions = _people_named_like_orgs(mentions, kb, rules)
@@ -1098,6 +1176,8 @@ def _resolve_people(
                 info[m.name] = m
     out = []
     for m in mentions:
+        if m.type == "PERSON" and not _same_sex(addressed.get(m.start, ""), m.name):
+            continue  # "Mrs. Ruto" is not President William Ruto: someone the text leaves unnamed
         if (
             len(m.name.split()) != 1
             or m.type not in ("PERSON", "ORG", "GPE")
@@ -1105,7 +1185,8 @@ def _resolve_people(
         ):
             out.append(m)
             continue
-        names = full.get(m.name.casefold(), set())
+        sex = addressed.get(m.start, "")
+        names = {n for n in full.get(m.name.casefold(), set()) if _same_sex(sex, n)}
         if len(names) == 1:
             target = info[next(iter(names))]
             out.append(
@@ -1120,7 +1201,7 @@ def _resolve_people(
             )
             continue
         record = kb.by_family_name(m.name)
-        if record is not None:
+        if record is not None and _same_sex(sex, record.name):
             out.append(
                 replace(
                     m,

@@ -122,16 +122,35 @@ def is_proper_word(token: Token) -> bool:
 
 
 @cache
-def given_names() -> frozenset[str]:
-    """Given names of the U.S. population (Census 1990 name files, through `names`), folded."""
+def _given_names_of(sex: str) -> dict[str, float]:
+    """Given names of U.S. men or women ("male", "female"; the Census 1990 name files,
+    through `names`), folded -> per cent of people of that sex who bear it."""
     from importlib.resources import files
 
-    folder = files("names")
-    found: set[str] = set()
-    for name in ("dist.male.first", "dist.female.first"):
-        text = folder.joinpath(name).read_text(encoding="ascii")
-        found.update(line.split()[0].casefold() for line in text.splitlines() if line.strip())
-    return frozenset(found)
+    text = files("names").joinpath(f"dist.{sex}.first").read_text(encoding="ascii")
+    rows = (line.split() for line in text.splitlines() if line.strip())
+    return {row[0].casefold(): float(row[1]) for row in rows}
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return frozenset(_given_names_of("male")) | frozenset(_given_names_of("female"))
+
+
+_MOSTLY = 20.0  # a name borne 20 times as often by one sex is that sex's name
+
+
+def only_given_to(name: str) -> str:
+    """ "male" or "female" when the given name is (almost) only given to men or to women
+    ("William": male, though some women bear it), else ""."""
+    folded = name.casefold()
+    male = _given_names_of("male").get(folded, 0.0)
+    female = _given_names_of("female").get(folded, 0.0)
+    if male > _MOSTLY * female:
+        return "male"
+    if female > _MOSTLY * male:
+        return "female"
+    return ""
 
 
 def is_given_name(token: Token) -> bool:

@@ -73,7 +73,11 @@ def normalize_surface(text: str) -> str:
     """Unicode, quotes, dashes and white space folded; "the" and "'s" removed."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_PUNCT)).strip()
     text = _LEADING_THE.sub("", text)
+    text = _SPACED_INITIALS.sub(lambda m: m.group().replace(" ", ""), text)  # "U. S." -> "U.S."
     return _POSSESSIVE.sub("", text).strip()
+
+
+_SPACED_INITIALS = re.compile(r"\b(?:[A-Z]\. ){1,3}[A-Z]\.(?=\s|$)")
 
 
 def is_acronym(text: str) -> bool:

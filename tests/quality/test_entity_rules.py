@@ -183,3 +183,60 @@ def test_a_state_inside_an_office_or_institution_name_is_no_mention_of_it(nlp, k
         "He was named United States Attorney and later led the China Academy of Space Science.",
     )
     assert not [m for m in found if m.name in ("United States", "China")]
+
+
+def test_mrs_with_a_mans_surname_is_not_that_man(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "President Biden welcomed President Daniel Okafor of Ghana. Mrs. Okafor toured a school.",
+    )
+    assert [m.text for m in found if m.name == "Daniel Okafor"] == ["Daniel Okafor"]
+
+
+def test_dr_biden_is_the_first_lady(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Dr. Biden will host a reading event at the White House.")
+    assert ("Jill Biden", "PERSON") in named(found)
+
+
+def test_spaced_initials_name_the_same_entity(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The bill passed the U. S. Congress last week.")
+    assert "United States Congress" in {m.name for m in found}
+
+
+def test_a_degree_and_a_group_of_ministers_are_no_organizations(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "She holds an MA in International Relations.",
+        "The G7 Transport and Health Ministers met in May.",
+    )
+    assert not [n for n, t in named(found) if t == "ORG" and ("MA" in n or "Ministers" in n)]
+
+
+def test_a_protected_area_is_a_location(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "The President protected the Kelso Butte National Conservation Area in Nevada."
+    )
+    assert ("Kelso Butte National Conservation Area", "LOC") in named(found)
+
+
+def test_a_capital_that_is_a_trips_destination_is_the_city(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The Secretary traveled to Rome for talks and then met in Paris.")
+    linked = {m.text: m.name for m in found}
+    assert linked["Rome"] == "Rome" and linked["Paris"] == "Paris"
+
+
+def test_a_name_the_model_cut_at_its_start_is_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Rangers of the National Park Service and the Senior Executive Service met."
+    )
+    assert "Park Service" not in {m.name for m in found}
+
+
+def test_a_place_at_the_end_of_a_programmes_name_is_no_mention_of_it(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "The agency expanded Prosper Africa and Feed Kenya this year, with Ghana."
+    )
+    assert "Africa" not in {m.name for m in found}
+    assert "Ghana" in {m.name for m in found}
