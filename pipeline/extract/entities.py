@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -36,6 +37,7 @@ from pipeline.extract.names import (
     name_problems,
     only_given_to,
     place_population,
+    two_family_names,
     words,
 )
 from pipeline.knowledge.entities import EntityKB, EntityRecord, is_acronym, normalize_surface
@@ -355,6 +357,13 @@ def _conjunct_name(
     return " ".join([*words, singular])
 
 
+def _organization_of_law(words_: list[str], rules: _Rules) -> bool:
+    return any(
+        rules.names.heads.get(word) == "ORG" and following in ("of", "for", "on")
+        for word, following in pairwise(words_)
+    )
+
+
 def _owner(word: str, kb: EntityKB, rules: _Rules) -> bool:
     """ "President’s", "Biden’s", "America’s": a possessive of a title or a known name,
     which owns the law it precedes but is no part of its name."""
@@ -386,6 +395,8 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
             drop += 1
         lead = sum(len(w) + 1 for w in words_[:drop])
         start, name = start + lead, name[lead:]
+        if _organization_of_law(name.split(" "), rules):
+            continue  # "UCLA School of Law", "Center for Law"
         if len(name.split()) >= 2 and name[:1].isupper():
             found.append(_Candidate(start, start + len(name), "LAW", "rule", "LAW", name))
     return found
@@ -434,6 +445,27 @@ def _names_something_after(following: Token | None, sentence: Span, rules: _Rule
     if following is None or following.i >= sentence.end or following.lower_ == "administration":
         return False  # "the Biden Administration" is the President's
     return following.text in rules.names.heads or following.text in rules.office_heads
+
+
+@cache
+def _us_postal_codes() -> frozenset[str]:
+    """Two-letter codes of U.S. states, districts and territories (ISO 3166-2:US)."""
+    import pycountry
+
+    return frozenset(s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US"))
+
+
+def _names_a_region_after(span: Span, kb: EntityKB) -> bool:
+    """The name is followed by ", <state or country>": a place's name, whatever it
+    shares with a person's."""
+    after = [t for t in span.doc[span.end : span.end + 2] if not t.is_space]
+    if len(after) < 2 or after[0].text != ",":
+        return False
+    region = after[1].text
+    if region in _us_postal_codes():
+        return True
+    record = kb.lookup(region)
+    return record is not None and record.type == "GPE"
 
 
 def _the_city_itself(span: Span, record: EntityRecord, kb: EntityKB) -> bool:
@@ -489,6 +521,10 @@ def _kb_candidates(
             found.append(
                 _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
             )
+            continue
+        if record.type == "PERSON" and _names_a_region_after(span, kb):
+            # "Lincoln, NE", "Washington, DC": a town named like a person
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
             continue
         if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
             found.append(organization)  # "the University of Virginia" is not Virginia
@@ -595,7 +631,7 @@ def _ner_candidates(
         span = _repaired(span, mapped, sentence)
         if span is None:
             continue
-        if mapped in _EXTENDED_LEFT:
+        if mapped in _EXTENDED_LEFT or head_type(span, rules.names) == "ORG":
             span = _extended_left(span, sentence, kb, rules)
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
@@ -612,6 +648,8 @@ def _ner_candidate(
     if kb.is_non_entity(text) or span[-1].text in rules.agreement_heads:
         return _Candidate(span.start_char, span.end_char, label, "suppress")
     record = kb.lookup(text) or _government_of(text, kb)
+    if record is not None and record.type == "PERSON" and _names_a_region_after(span, kb):
+        return _Candidate(span.start_char, span.end_char, label, "ner", "GPE", text)
     if record is not None:
         return _Candidate(
             span.start_char, span.end_char, label, "ner", record.type, record.name, record
@@ -621,6 +659,8 @@ def _ner_candidate(
     if _is_generic(rest, rules.generic):
         return None  # "the U.S.-Japan Alliance": only the states inside are names
     span = _organization_part(span, rules)
+    if mapped in ("ORG", "FAC", "GPE") and (person := _person_after_office(span, rules)):
+        span, mapped = person, "PERSON"  # "USAID Administrator Power", "Economy Tatiana Clouthier"
     type_ = _unresolved_type(mapped, span, rules)
     if type_ is None or not _looks_like_name(span) or _inside_a_non_name(span, rules):
         return None
@@ -633,6 +673,8 @@ def _ner_candidate(
         type_ = "PERSON"
     if type_ == "PERSON" and _firm_suffix_follows(span):
         type_ = "ORG"  # "Levy Ratner, P.C."
+    elif type_ == "PERSON" and two_family_names(words(span)) and _after_at(span):
+        return None  # "an associate at Goldberg Kohn": a firm, not a person
     if type_ is None:
         return None
     name = _display_name(span)
@@ -672,8 +714,11 @@ def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> S
     (at most three words)."""
     doc, start = span.doc, span.start
     titles = {title[-1] for title in rules.titles}
-    for _ in range(3):
+    for _ in range(4):
         word = doc[start - 1] if start - 1 > sentence.start else None
+        if word is not None and word.text == "&" and start - 2 > sentence.start:
+            start -= 1  # "Cleary Gottlieb Steen &" + "Hamilton LLP"
+            continue
         if word is None or word.is_sent_start or word.is_stop or not word.whitespace_:
             break
         if not _is_name_word(word) or word.text in _SEPARATORS:
@@ -768,13 +813,25 @@ def _is_office(token: Token, rules: _Rules) -> bool:
     return text in rules.office_heads or (text.endswith("s") and text[:-1] in rules.office_heads)
 
 
+# Common nouns after a name that make it the name of a programme, case or document.
+_NAMED_THINGS = frozenset(
+    {"initiative", "initiatives", "program", "programs", "programme", "programmes", "plan",
+     "strategy", "framework", "project", "projects", "campaign", "settlement", "process",
+     "report", "agreement", "agreements", "treaty", "accord", "declaration", "act", "bill",
+     "rule", "order", "grant", "grants", "award", "prize", "decision", "ruling", "doctrine"}
+)  # fmt: skip
+
+
 def _inside_a_non_name(span: Span, rules: _Rules) -> bool:
     """The model's span is the start of a programme's, plan's or agreement's name ("Global
     Subnational Zero Carbon Promotion" + "Initiative"), or an agreement's name itself
     ("Los Angeles Declaration for Migration"): not an entity of the guidelines."""
     following = _next_word(span.doc, span.end)
-    if following is not None and following.text in rules.names.not_names | rules.agreement_heads:
-        return True
+    if following is not None and (
+        following.text in rules.names.not_names | rules.agreement_heads
+        or following.text in _NAMED_THINGS
+    ):
+        return True  # "the Partners of the Blue Pacific initiative", "the Flores settlement"
     tokens = words(span)
     return any(
         token.text in rules.agreement_heads
@@ -791,6 +848,11 @@ _TITLE_OPENING_TAGS = frozenset({"VBG", "VBZ", "VBD", "VBP", "RB", "RBR"})
 def _opens_like_a_title(span: Span) -> bool:
     first = span[0]
     return first.tag_ in _TITLE_OPENING_TAGS and not is_proper_word(first)
+
+
+def _after_at(span: Span) -> bool:
+    before = _prev_word(span.doc, span.start - 1)
+    return before is not None and before.lower_ in ("at", "joined")
 
 
 _FIRM_SUFFIXES = frozenset({"P.C.", "PC", "LLP", "LLC", "L.L.P.", "PLLC", "Inc.", "Inc", "P.A."})
@@ -866,6 +928,26 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
         return True
     before = _prev_word(doc, span.start - 1)
     return before is not None and before.text in {t[-1] for t in rules.titles}
+
+
+def _person_after_office(span: Span, rules: _Rules) -> Span | None:
+    """The person named after an office or a stray word inside the model's span: "USAID
+    Administrator Power" -> "Power", "Economy Tatiana Clouthier" -> "Tatiana Clouthier"."""
+    tokens = words(span)
+    if len(tokens) < 2 or head_type(span, rules.names) is not None:
+        return None
+    titles = {title[-1] for title in rules.titles}
+    for i, token in enumerate(tokens[:-1]):
+        rest = span.doc[tokens[i + 1].i : span.end]
+        after_office = _is_office(token, rules) or token.text in titles
+        after_word = i == 0 and not is_proper_word(token) and is_given_name(tokens[1])
+        if not (after_office or after_word):
+            continue
+        if all(_is_name_word(t) for t in words(rest)) and (
+            len(words(rest)) == 1 or looks_like_person(rest, rules.names)
+        ):
+            return rest
+    return None
 
 
 def _named_like_a_person(span: Span, rules: _Rules) -> bool:
@@ -1004,7 +1086,7 @@ def extract_entities(
         for cand in _sentence_candidates(sentence, kb, rules, doc_spans[id(doc)]):
             mentions.append(_mention(sentence, cand))
     mentions = _resolve_acronyms(mentions, sentences, kb)
-    mentions = _resolve_people(mentions, kb, rules, _addressed_as(mentions, sentences))
+    mentions = _resolve_people(mentions, kb, rules, _addressed_as(mentions, sentences, kb))
     return [tidy for m in mentions if (tidy := _tidied(m)) is not None]
 
 
@@ -1138,26 +1220,33 @@ _ADDRESSED = {"Mrs.": "female", "Mrs": "female", "Ms.": "female", "Ms": "female"
 
 
 def _addressed_as(
-    mentions: list[EntityMention], sentences: list[SentenceContext]
+    mentions: list[EntityMention], sentences: list[SentenceContext], kb: EntityKB
 ) -> dict[int, str]:
-    """Mention start -> "female"/"male" for a surname after "Mrs."/"Ms."/"Mr."."""
+    """Mention start -> "female"/"male" for a surname after "Mrs."/"Ms."/"Mr.", "place"
+    for a name followed by ", <state or country>" ("Jackson, MS")."""
     by_index = {s.index: s for s in sentences}
     found = {}
     for m in mentions:
         sentence = by_index[m.sentence_index]
-        token = sentence.span.doc.char_span(
+        span = sentence.span.doc.char_span(
             m.start - sentence.doc_offset, m.end - sentence.doc_offset, alignment_mode="expand"
         )
-        before = _prev_word(token.doc, token.start - 1) if token is not None else None
+        if span is None:
+            continue
+        before = _prev_word(span.doc, span.start - 1)
         if before is not None and before.text in _ADDRESSED:
             found[m.start] = _ADDRESSED[before.text]
+        elif len(span) == 1 and place_population(m.text) and _names_a_region_after(span, kb):
+            found[m.start] = "place"
     return found
 
 
 def _same_sex(addressed: str, full_name: str) -> bool:
     """False when "Mrs. Ruto" would be linked to a man's full name, or "Mr. X" to a woman's."""
+    if addressed not in ("female", "male"):
+        return True
     given = only_given_to(full_name.split()[0]) if full_name.split() else ""
-    return not addressed or not given or given == addressed
+    return not given or given == addressed
 
 
 def _resolve_people(
@@ -1178,8 +1267,12 @@ def _resolve_people(
     for m in mentions:
         if m.type == "PERSON" and not _same_sex(addressed.get(m.start, ""), m.name):
             continue  # "Mrs. Ruto" is not President William Ruto: someone the text leaves unnamed
+        if addressed.get(m.start) == "place" and m.type in ("PERSON", "ORG"):
+            out.append(replace(m, name=m.text, type="GPE", wikidata_id="", aliases=()))
+            continue
         if (
             len(m.name.split()) != 1
+            or addressed.get(m.start) == "place"
             or m.type not in ("PERSON", "ORG", "GPE")
             or (m.type != "PERSON" and kb.lookup(m.name) is not None)
         ):

@@ -137,6 +137,25 @@ def given_names() -> frozenset[str]:
     return frozenset(_given_names_of("male")) | frozenset(_given_names_of("female"))
 
 
+@cache
+def family_names() -> frozenset[str]:
+    """Family names of the U.S. population (Census 1990, through `names`), folded."""
+    from importlib.resources import files
+
+    text = files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    return frozenset(line.split()[0].casefold() for line in text.splitlines() if line.strip())
+
+
+def two_family_names(tokens: Sequence[Token]) -> bool:
+    """ "Goldberg Kohn", "Levy Ratner": two family names and no given name, the shape of
+    a firm's name (partners' surnames), not of a person's."""
+    return (
+        len(tokens) == 2
+        and not is_given_name(tokens[0])
+        and all(t.text.casefold() in family_names() for t in tokens)
+    )
+
+
 _MOSTLY = 20.0  # a name borne 20 times as often by one sex is that sex's name
 
 

@@ -240,3 +240,41 @@ def test_a_place_at_the_end_of_a_programmes_name_is_no_mention_of_it(nlp, kb) ->
     )
     assert "Africa" not in {m.name for m in found}
     assert "Ghana" in {m.name for m in found}
+
+
+def test_a_firm_named_for_its_partners_is_no_person(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "From 2004 to 2008, she was an associate at Goldberg Kohn in Chicago."
+    )
+    assert ("Goldberg Kohn", "PERSON") not in named(found)
+
+
+def test_a_firms_name_the_model_cut_at_an_ampersand_is_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "He has been a partner at Cleary Gottlieb Steen & Hamilton LLP since 2007."
+    )
+    assert "Hamilton LLP" not in {m.name for m in found}
+
+
+def test_a_town_named_like_a_person_is_a_place(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Grants went to Jackson, MS; Lincoln, NE; and Norman, OK.")
+    assert not [m for m in found if m.type == "PERSON"]
+
+
+def test_a_law_school_is_no_law(nlp, kb) -> None:
+    found = mentions(nlp, kb, "She earned a law degree from Dunmore School of Law in 1999.")
+    assert not [n for n, t in named(found) if t == "LAW"]
+
+
+def test_the_name_of_a_settlement_or_initiative_is_no_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "We comply with the Carrow settlement and fund the Partners of the Coral Sea initiative.",
+    )
+    assert not [n for n, t in named(found) if t == "ORG"]
+
+
+def test_a_person_after_an_office_inside_the_models_span_is_that_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "USAID Administrator Power plans to attend the meeting in Estonia.")
+    assert not [n for n, t in named(found) if t == "ORG" and "Administrator" in n]
