@@ -30,8 +30,10 @@ from pipeline.extract.names import (
     PARTICLES,
     NameRules,
     admitted_type,
+    family_names,
     head_type,
     is_given_name,
+    is_person_name_word,
     is_proper_word,
     looks_like_person,
     name_problems,
@@ -370,7 +372,11 @@ def _owner(word: str, kb: EntityKB, rules: _Rules) -> bool:
     stem = re.sub(r"['\u2019]s?$", "", word)
     if stem == word:
         return False
-    return stem in {title[0] for title in rules.titles} or kb.lookup(stem) is not None
+    return (
+        stem in {title[0] for title in rules.titles}
+        or kb.lookup(stem) is not None
+        or stem.casefold() in kb.family_names
+    )
 
 
 def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
@@ -389,9 +395,9 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         # the name starts at its first word that is not a function word ("Through the")
         words_ = name.split(" ")
         drop = 0
-        while drop < len(words_) - 1 and (
-            words_[drop].lower() in STOP_WORDS or _owner(words_[drop], kb, rules)
-        ):
+        owners = [i for i, word in enumerate(words_[:-1]) if _owner(word, kb, rules)]
+        drop = owners[-1] + 1 if owners else 0  # "Thanks to President Biden’s" + the law
+        while drop < len(words_) - 1 and words_[drop].lower() in STOP_WORDS:
             drop += 1
         lead = sum(len(w) + 1 for w in words_[:drop])
         start, name = start + lead, name[lead:]
@@ -436,6 +442,20 @@ def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rule
         return False
     titles = {title[-1] for title in rules.titles}
     return word.text not in titles and not kb.lookup(word.text) and not is_acronym(word.text)
+
+
+_EVENT_NOUNS = frozenset(
+    {"pandemic", "crisis", "outbreak", "emergency", "response", "era", "recovery", "war"}
+)
+
+
+def _modifies_a_noun(span: Span, record: EntityRecord, following: Token | None) -> bool:
+    """An event's short name before a common noun ("COVID-19 vaccines", "Olympic athletes")
+    names something else; its full name ("the Holocaust") stays the event."""
+    if following is None or following.tag_ not in ("NN", "NNS") or not following.is_lower:
+        return False
+    short = normalize_surface(span.text).casefold() != normalize_surface(record.name).casefold()
+    return short and following.lower_ not in _EVENT_NOUNS
 
 
 def _names_something_after(following: Token | None, sentence: Span, rules: _Rules) -> bool:
@@ -528,6 +548,10 @@ def _kb_candidates(
             continue
         if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
             found.append(organization)  # "the University of Virginia" is not Virginia
+            continue
+        if record.type == "EVENT" and _modifies_a_noun(span, record, following):
+            # "COVID-19 vaccines": the disease, not the pandemic
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
         if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
             # "American Rescue Plan": the adjective is part of another name
@@ -633,6 +657,8 @@ def _ner_candidates(
             continue
         if mapped in _EXTENDED_LEFT or head_type(span, rules.names) == "ORG":
             span = _extended_left(span, sentence, kb, rules)
+        if mapped != "PERSON":
+            span = _extended_to_a_head(span, sentence, rules)
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
@@ -647,7 +673,7 @@ def _ner_candidate(
     text = span.text
     if kb.is_non_entity(text) or span[-1].text in rules.agreement_heads:
         return _Candidate(span.start_char, span.end_char, label, "suppress")
-    record = kb.lookup(text) or _government_of(text, kb)
+    record = kb.lookup(text) or _government_of(text, kb) or kb.near_organization(text)
     if record is not None and record.type == "PERSON" and _names_a_region_after(span, kb):
         return _Candidate(span.start_char, span.end_char, label, "ner", "GPE", text)
     if record is not None:
@@ -664,7 +690,7 @@ def _ner_candidate(
     type_ = _unresolved_type(mapped, span, rules)
     if type_ is None or not _looks_like_name(span) or _inside_a_non_name(span, rules):
         return None
-    if _opens_like_a_title(span) or kb.is_non_entity(span[0].text):
+    if _opens_like_a_title(span) or any(kb.is_non_entity(t.text) for t in (span[0], span[-1])):
         return None  # "Announcing New Measures", "MA in International Relations"
     if len(words(span)) == 1:
         return _single_word(span, label, type_, kb, rules)
@@ -705,6 +731,18 @@ def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
 
 
 _EXTENDED_LEFT = frozenset({"ORG", "FAC", "LAW", "EVENT"})
+
+
+def _extended_to_a_head(span: Span, sentence: Span, rules: _Rules) -> Span:
+    """A name the model cut before its head, made whole: "Shoalwater Bay" + "Indian Tribe",
+    over at most three capitalized words ending with an organization's head."""
+    doc = span.doc
+    for stop in range(span.end + 1, min(span.end + 3, sentence.end) + 1):
+        if not _is_name_word(doc[stop - 1]) or not doc[stop - 2].whitespace_:
+            return span
+        if rules.names.heads.get(doc[stop - 1].text) == "ORG":
+            return doc[span.start : stop]
+    return span
 
 
 def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
@@ -787,7 +825,9 @@ def _single_word(
             return _Candidate(
                 span.start_char, span.end_char, label, "ner", "PERSON", titled.name, titled
             )
-    if type_ == "PERSON" or (type_ == "ORG" and not is_proper_word(span[0])):
+    if type_ == "PERSON" or (
+        type_ == "ORG" and (not is_proper_word(span[0]) or is_person_name_word(span[0]))
+    ):
         # a surname, or a capitalized common word: kept only if the document explains it
         return _Candidate(span.start_char, span.end_char, label, "ner", "PERSON", span.text)
     if type_ in ("GPE", "LOC") and not _placed(span, kb):
@@ -959,7 +999,7 @@ def _named_like_a_person(span: Span, rules: _Rules) -> bool:
         and head_type(span, rules.names) is None
         and looks_like_person(span, rules.names)
         and is_given_name(tokens[0])
-        and is_proper_word(tokens[-1])
+        and (is_proper_word(tokens[-1]) or tokens[-1].text.casefold() in family_names())
         and not is_given_name(tokens[-1])
     )
 

@@ -146,6 +146,13 @@ def family_names() -> frozenset[str]:
     return frozenset(line.split()[0].casefold() for line in text.splitlines() if line.strip())
 
 
+def is_person_name_word(token: Token) -> bool:
+    """A capitalized word that is a U.S. given or family name ("Maier", "Esteban")."""
+    return token.text[:1].isupper() and (
+        token.text.casefold() in given_names() or token.text.casefold() in family_names()
+    )
+
+
 def two_family_names(tokens: Sequence[Token]) -> bool:
     """ "Goldberg Kohn", "Levy Ratner": two family names and no given name, the shape of
     a firm's name (partners' surnames), not of a person's."""

@@ -19,6 +19,7 @@ from typing import Any
 
 import pycountry
 import yaml
+from rapidfuzz import fuzz, process
 
 from pipeline.errors import BriefdataError
 from pipeline.paths import REFERENCE_DIR
@@ -106,6 +107,7 @@ class EntityKB:
     family_names: dict[str, tuple[EntityRecord, ...]] = field(default_factory=dict)
     _index: dict[tuple[str, str], list[EntityRecord]] = field(default_factory=dict, repr=False)
     non_entity_surfaces: tuple[str, ...] = ()
+    _organizations: dict[str, EntityRecord] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for record in self.records:
@@ -125,6 +127,29 @@ class EntityKB:
         if not hits and kind == "A":
             hits = self._index.get(("N", key.casefold()))
         return hits[0] if hits else None
+
+    def near_organization(self, surface: str) -> EntityRecord | None:
+        """The organization a long name misspells or inflects ("Center for Disease Control
+        and Prevention" for the Centers ...): one known name of four words or more within
+        a few characters' edit; None when none or more than one is that close."""
+        text = normalize_surface(surface)
+        if len(text.split()) < 4:
+            return None
+        names = self._organization_names()
+        found = process.extract(text, list(names), scorer=fuzz.ratio, score_cutoff=95, limit=2)
+        ids = {names[name].id for name, _, _ in found}
+        return names[found[0][0]] if len(ids) == 1 else None
+
+    def _organization_names(self) -> dict[str, EntityRecord]:
+        if not self._organizations:
+            self._organizations.update(
+                (normalize_surface(surface), record)
+                for record in self.records
+                if record.type == "ORG"
+                for surface in (record.name, *record.aliases)
+                if len(surface.split()) >= 4
+            )
+        return self._organizations
 
     def is_non_entity(self, surface: str) -> bool:
         """True for technologies, idioms and agreements that are not entities."""

@@ -278,3 +278,47 @@ def test_the_name_of_a_settlement_or_initiative_is_no_organization(nlp, kb) -> N
 def test_a_person_after_an_office_inside_the_models_span_is_that_person(nlp, kb) -> None:
     found = mentions(nlp, kb, "USAID Administrator Power plans to attend the meeting in Estonia.")
     assert not [n for n, t in named(found) if t == "ORG" and "Administrator" in n]
+
+
+def test_a_lone_surname_the_model_calls_an_organization_is_the_person_or_nothing(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Christopher Maier will lead the office. Before that, Maier served in the Army.",
+        "Later, Godfrey spoke about the plan.",
+    )
+    assert ("Christopher Maier", "PERSON") in named(found)
+    assert not [m for m in found if m.type == "ORG" and m.text in ("Maier", "Godfrey")]
+
+
+def test_a_given_name_and_a_family_name_typed_organization_is_a_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Jen Easterly is Head of Firm Resilience at the bank.")
+    assert ("Jen Easterly", "ORG") not in named(found)
+
+
+def test_a_laws_name_starts_after_its_owner(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Thanks to President Biden’s Rural Water Access Act, towns will get clean water."
+    )
+    assert ("Rural Water Access Act", "LAW") in named(found)
+
+
+def test_a_room_and_a_job_title_are_no_entities(nlp, kb) -> None:
+    found = mentions(nlp, kb, "He met the President & COO of the firm in the Oval Office.")
+    assert not {m.name for m in found} & {"Oval Office", "President & COO"}
+
+
+def test_a_name_cut_before_its_head_is_made_whole(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Funds go to the Willapa Bay Indian Tribe for housing.")
+    assert "Willapa Bay" not in {m.name for m in found}
+
+
+def test_a_misspelled_long_organization_name_links_to_the_known_one(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The Center for Disease Control and Prevention issued guidance.")
+    assert "Centers for Disease Control and Prevention" in {m.name for m in found}
+
+
+def test_a_short_event_name_before_a_noun_is_not_the_event(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Millions received COVID-19 vaccines during the COVID-19 pandemic.")
+    events = [m.text for m in found if m.type == "EVENT"]
+    assert events == ["COVID-19 pandemic"]
