@@ -100,7 +100,7 @@ _STATUTE = re.compile(
 )
 # A law's name: capitalized words (and the function words inside names) ending with a law's
 # head, and its year ("the Bipartisan Safer Communities Act", "CHIPS and Science Act of 2022").
-_LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a)"
+_LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a|&)"
 _NAMED_LAW = re.compile(
     rf"\b{_LAW_WORD}(?: {_LAW_WORD}){{0,12}} (?:Act|Law|Code)(?: of \d{{4}})?\b(?! [A-Z])"
 )
@@ -659,6 +659,7 @@ def _ner_candidates(
             span = _extended_left(span, sentence, kb, rules)
         if mapped != "PERSON":
             span = _extended_to_a_head(span, sentence, rules)
+            span = _extended_over_a_list(span, sentence, kb, rules)
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
@@ -720,6 +721,8 @@ def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
     start, end = span.start, span.end
     for i in range(start, end):
         possessive = label != "PERSON" and i > start and doc[i].text in _POSSESSIVE_TOKENS
+        if possessive and doc[i].text in ("'", "\u2019") and i + 1 < end and doc[i + 1].is_title:
+            possessive = False  # "Veterans’ Employment and Training Service" goes on
         if doc[i].text in _SEPARATORS or possessive:
             end = i
             break
@@ -743,6 +746,30 @@ def _extended_to_a_head(span: Span, sentence: Span, rules: _Rules) -> Span:
         if rules.names.heads.get(doc[stop - 1].text) == "ORG":
             return doc[span.start : stop]
     return span
+
+
+def _extended_over_a_list(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
+    """ "Committee on Commerce, Science" + ", and Transportation": a name whose complement
+    is a list ("<head> of/on X, Y, and Z") made whole; not a list of other names."""
+    doc, tokens = span.doc, words(span)
+    if not any(t.lower_ in ("of", "on", "for") for t in tokens[1:-1]):
+        return span
+    end, seen_and = span.end, False
+    while end + 1 < sentence.end and doc[end].text == "," and not seen_and:
+        stop = end + 1
+        if doc[stop].lower_ == "and":
+            seen_and, stop = True, stop + 1
+        first = stop
+        while stop < sentence.end and (
+            _is_name_word(doc[stop]) or (doc[stop].lower_ == "and" and stop > first)
+        ):
+            seen_and = seen_and or doc[stop].lower_ == "and"
+            stop += 1
+        part = doc[first:stop]
+        if not len(part) or head_type(part, rules.names) or kb.lookup(part.text):
+            return span
+        end = stop
+    return doc[span.start : end] if seen_and else span
 
 
 def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
@@ -939,7 +966,7 @@ def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
         return "ORG" if span[-1].text in rules.facility_heads else None
     if mapped == "LAW":
         return "LAW" if any(t.lower_ in _LAW_WORDS for t in words) else None
-    if mapped == "ORG" and _names_an_office(words, span, rules):
+    if mapped in ("ORG", "GPE", "LOC", "FAC") and _names_an_office(words, span, rules):
         return None  # "National Security Advisor" is an office, not an organization
     if len(words) == 1 and (words[0].is_stop or words[0].text.islower()):
         return None

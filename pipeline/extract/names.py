@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -201,7 +202,12 @@ def head_type(span: Span, rules: NameRules) -> str | None:
 def is_not_name(span: Span, rules: NameRules) -> bool:
     """A programme, plan, report or similar: named, but not an entity of the guidelines."""
     tokens = words(span)
-    return bool(tokens) and tokens[-1].text in rules.not_names
+    if not tokens:
+        return False
+    return tokens[-1].text in rules.not_names or any(
+        token.text in rules.not_names and following.lower_ in ("of", "for", "on")
+        for token, following in pairwise(tokens)
+    )
 
 
 def looks_like_person(span: Span, rules: NameRules) -> bool:
@@ -224,10 +230,9 @@ def looks_like_person(span: Span, rules: NameRules) -> bool:
             or (text.isupper() and len(text) <= 2 and text.isalpha())
         ):
             return False
-    # "Fraud Alert", "Tribal Citizen": shaped like a name, made of ordinary words.
-    return is_given_name(tokens[0]) or any(
-        is_proper_word(t) for t in tokens if not _INITIAL.match(t.text)
-    )
+    # "Fraud Alert", "Core Astro": shaped like a name, opening with an ordinary word.
+    first = tokens[0]
+    return is_given_name(first) or bool(_INITIAL.match(first.text)) or is_proper_word(first)
 
 
 def looks_like_organization(span: Span, rules: NameRules) -> bool:

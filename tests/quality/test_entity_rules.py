@@ -322,3 +322,37 @@ def test_a_short_event_name_before_a_noun_is_not_the_event(nlp, kb) -> None:
     found = mentions(nlp, kb, "Millions received COVID-19 vaccines during the COVID-19 pandemic.")
     events = [m.text for m in found if m.type == "EVENT"]
     assert events == ["COVID-19 pandemic"]
+
+
+def test_a_laws_name_goes_on_over_an_ampersand(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Thanks to the Rural Roads & Jobs Law we passed, towns get money.")
+    assert "Jobs Law" not in {m.name for m in found}
+
+
+def test_a_name_whose_complement_is_a_list_is_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She served on the Committee on Agriculture, Nutrition, and Forestry for years."
+    )
+    assert "Committee on Agriculture" not in {m.name for m in found}
+
+
+def test_a_person_opens_with_a_given_name_an_initial_or_a_proper_word(nlp, kb) -> None:
+    found = mentions(nlp, kb, "You survived Beast and Recognition, Triple Threats and Core Astro.")
+    assert not [m for m in found if m.type == "PERSON"]
+
+
+def test_a_chair_of_a_county_is_an_office(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "He called the Mayors of Sarasota and the Chair of Lee County, Florida."
+    )
+    assert "Chair of Lee County" not in {m.name for m in found}
+
+
+def test_a_tax_credit_is_no_organization(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The law changed the Child Tax Credit for Puerto Rico families.")
+    assert not [n for n, t in named(found) if t == "ORG" and "Credit" in n]
+
+
+def test_a_plural_possessive_inside_an_organizations_name_does_not_cut_it(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The DOL Veterans’ Employment and Training Service will help.")
+    assert "DOL Veterans" not in {m.name for m in found}
