@@ -464,7 +464,17 @@ def _names_something_after(following: Token | None, sentence: Span, rules: _Rule
     Attorney")."""
     if following is None or following.i >= sentence.end or following.lower_ == "administration":
         return False  # "the Biden Administration" is the President's
-    return following.text in rules.names.heads or following.text in rules.office_heads
+    if following.text in rules.office_heads:
+        return True  # "United States Attorney"
+    titles = {title[0] for title in rules.titles}
+    for token in following.doc[following.i : min(following.i + 4, sentence.end)]:
+        if token.text in titles:
+            return False  # "Prime Minister Suga and President Biden"
+        if token.text in rules.names.heads or token.text in rules.names.not_names:
+            return True  # "Madeleine K. Albright Democracy Award", "... Policy Institute"
+        if not (_is_name_word(token) or token.lower_ in ("and", "&")):
+            return False
+    return False
 
 
 @cache
@@ -561,7 +571,9 @@ def _kb_candidates(
             # "Prosper Africa", "Lake Michigan": the place names part of something else
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
-        if record.type in ("PERSON", "GPE") and _names_something_after(following, sentence, rules):
+        if record.type in ("PERSON", "GPE", "ORG") and _names_something_after(
+            following, sentence, rules
+        ):
             # "George Washington University", "the Richard Wilson Professor of Law"
             found.append(
                 _Candidate(span.start_char, following.idx + len(following), "KB", "suppress")
@@ -685,7 +697,7 @@ def _ner_candidate(
     rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
     if _is_generic(rest, rules.generic):
         return None  # "the U.S.-Japan Alliance": only the states inside are names
-    span = _organization_part(span, rules)
+    span = _organization_part(_first_of_two(span, rules), rules)
     if mapped in ("ORG", "FAC", "GPE") and (person := _person_after_office(span, rules)):
         span, mapped = person, "PERSON"  # "USAID Administrator Power", "Economy Tatiana Clouthier"
     type_ = _unresolved_type(mapped, span, rules)
@@ -695,9 +707,9 @@ def _ner_candidate(
         return None  # "Announcing New Measures", "MA in International Relations"
     if len(words(span)) == 1:
         return _single_word(span, label, type_, kb, rules)
-    type_ = admitted_type(span, type_, rules.names)
     if type_ == "ORG" and (_introduces_a_person(span, rules) or _named_like_a_person(span, rules)):
         type_ = "PERSON"
+    type_ = admitted_type(span, type_, rules.names)
     if type_ == "PERSON" and _firm_suffix_follows(span):
         type_ = "ORG"  # "Levy Ratner, P.C."
     elif type_ == "PERSON" and two_family_names(words(span)) and _after_at(span):
@@ -990,11 +1002,22 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
     if not looks_like_person(span, rules.names) or head_type(span, rules.names) is not None:
         return False
     doc = span.doc
-    after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
-    if len(after) >= 2 and after[0].text == "," and after[1].lower_ in _ROLE_WORDS:
-        return True
+    after = [t for t in doc[span.end : span.end + 4] if not t.is_space][:3]
+    if len(after) >= 2 and after[0].text == "," and any(t.lower_ in _ROLE_WORDS for t in after[1:]):
+        return True  # "Clayola Brown, National President, ..."
     before = _prev_word(doc, span.start - 1)
     return before is not None and before.text in {t[-1] for t in rules.titles}
+
+
+def _first_of_two(span: Span, rules: _Rules) -> Span:
+    """ "Herbie Hancock Institute of Jazz, Northwestern Medical Group": two names with
+    their own heads run together across a comma; the first one."""
+    for token in span:
+        if token.text == "," and token.i > span.start:
+            first, second = span.doc[span.start : token.i], span.doc[token.i + 1 : span.end]
+            if len(second) and head_type(first, rules.names) and head_type(second, rules.names):
+                return first
+    return span
 
 
 def _person_after_office(span: Span, rules: _Rules) -> Span | None:
@@ -1031,6 +1054,17 @@ def _named_like_a_person(span: Span, rules: _Rules) -> bool:
     )
 
 
+# A body of an organization, named by what it is: the organization is the entity.
+_BODIES = (("Board", "of", "Directors"), ("Board", "of", "Trustees"), ("Board", "of", "Regents"),
+           ("Executive", "Committee"), ("Steering", "Committee"), ("Board",))  # fmt: skip
+
+
+def _a_body_of(span: Span, of_index: int) -> bool:
+    """ "Board of Directors of" / "Executive Committee of" opening the span at `of_index`."""
+    before = tuple(t.text for t in span.doc[span.start : of_index])
+    return before in _BODIES
+
+
 def _organization_part(span: Span, rules: _Rules) -> Span:
     """The organization inside "Chair of the X Association" or "Economics at Brown
     University": the part after an office's "of (the)" or after "at", when it has an
@@ -1039,7 +1073,7 @@ def _organization_part(span: Span, rules: _Rules) -> Span:
     for i in range(span.start + 1, span.end - 1):
         cut = None
         if doc[i].lower_ == "at" or (
-            doc[i].lower_ == "of" and doc[i - 1].text in rules.office_heads
+            doc[i].lower_ == "of" and (doc[i - 1].text in rules.office_heads or _a_body_of(span, i))
         ):
             cut = i + 1
         if cut is None:

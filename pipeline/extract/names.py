@@ -235,14 +235,24 @@ def looks_like_person(span: Span, rules: NameRules) -> bool:
     return is_given_name(first) or bool(_INITIAL.match(first.text)) or is_proper_word(first)
 
 
+_COMPANY_FORMS = frozenset(
+    {"S.A.", "SA", "AG", "GmbH", "plc", "PLC", "N.V.", "NV", "B.V.", "Incorporated", "Limited",
+     "S.p.A.", "A/S", "AB", "ASA", "K.K."}
+)  # fmt: skip
+
+
 def looks_like_organization(span: Span, rules: NameRules) -> bool:
-    """An organization's name without a head word: an acronym inside, or a proper word."""
+    """An organization's name without a head word: a company's legal form ("Nestlé S.A.")
+    or partners joined by "&" ("Procter & Gamble"). Other headless names the model calls
+    organizations are mostly headings, programmes, products and people."""
     tokens = words(span)
     if len(tokens) < 2:
         return False
     if all(t.lower_ in rules.generic or t.lower_ in FUNCTION_WORDS for t in tokens):
         return False
-    return any(is_acronym(t) or is_proper_word(t) for t in tokens)
+    if not any(is_acronym(t) or is_proper_word(t) for t in tokens):
+        return False
+    return tokens[-1].text in _COMPANY_FORMS or any(t.text == "&" for t in tokens[1:-1])
 
 
 def admitted_type(span: Span, label: str, rules: NameRules) -> str | None:

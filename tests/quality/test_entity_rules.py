@@ -356,3 +356,48 @@ def test_a_tax_credit_is_no_organization(nlp, kb) -> None:
 def test_a_plural_possessive_inside_an_organizations_name_does_not_cut_it(nlp, kb) -> None:
     found = mentions(nlp, kb, "The DOL Veterans’ Employment and Training Service will help.")
     assert "DOL Veterans" not in {m.name for m in found}
+
+
+def test_a_headless_name_the_model_calls_an_organization_is_dropped(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "USPTO Announced Further Extending the pilot.",
+        "Projects under the Preservation and Reinvestment Initiative for Community Enhancement grew.",
+        "Nestlé S.A. and Procter & Gamble shipped formula.",
+    )
+    orgs = {n for n, t in named(found) if t == "ORG"}
+    assert "USPTO Announced Further Extending" not in orgs
+    assert {"Nestlé S.A.", "Procter & Gamble"} <= orgs
+
+
+def test_a_board_of_an_organization_is_the_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "He joined the Board of Directors of Tarvell Logistics Corporation in 2019."
+    )
+    assert not [m for m in found if m.name.startswith("Board of Directors")]
+
+
+def test_a_known_name_inside_an_awards_or_institutes_name_is_no_mention(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She received the Madeleine K. Albright Democracy Award from the foundation."
+    )
+    assert "Madeleine Albright" not in {m.name for m in found}
+
+
+def test_two_organizations_across_a_comma_are_not_one(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "He serves on the boards of the Corvane Institute of Jazz, Lakeshore Medical Group, and the Obama Foundation.",
+    )
+    assert not [m for m in found if "," in m.name]
+
+
+def test_a_participant_with_a_role_after_a_comma_is_a_person(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Donna Brazile, Adjunct Professor, Author Clayola Brown, National President, A. Philip Randolph Institute",
+    )
+    assert ("Clayola Brown", "ORG") not in named(found)
