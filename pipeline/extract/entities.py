@@ -33,6 +33,7 @@ from pipeline.extract.names import (
     family_names,
     head_type,
     is_given_name,
+    is_ordinary_word,
     is_person_name_word,
     is_proper_word,
     looks_like_person,
@@ -359,6 +360,11 @@ def _conjunct_name(
     return " ".join([*words, singular])
 
 
+def _a_verb_form(word: str) -> bool:
+    """ "Repealing", "Implementing": an ordinary word's -ing form, no name's first word."""
+    return word.endswith("ing") and is_ordinary_word(word)
+
+
 def _organization_of_law(words_: list[str], rules: _Rules) -> bool:
     return any(
         rules.names.heads.get(word) == "ORG" and following in ("of", "for", "on")
@@ -397,8 +403,10 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         drop = 0
         owners = [i for i, word in enumerate(words_[:-1]) if _owner(word, kb, rules)]
         drop = owners[-1] + 1 if owners else 0  # "Thanks to President Biden’s" + the law
-        while drop < len(words_) - 1 and words_[drop].lower() in STOP_WORDS:
-            drop += 1
+        while drop < len(words_) - 1 and (
+            words_[drop].lower() in STOP_WORDS or _a_verb_form(words_[drop])
+        ):
+            drop += 1  # "Through the", "Repealing the"
         lead = sum(len(w) + 1 for w in words_[:drop])
         start, name = start + lead, name[lead:]
         if _organization_of_law(name.split(" "), rules):
@@ -458,6 +466,9 @@ def _modifies_a_noun(span: Span, record: EntityRecord, following: Token | None) 
     return short and following.lower_ not in _EVENT_NOUNS
 
 
+_SUFFIX_WORD = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
+
+
 def _names_something_after(following: Token | None, sentence: Span, rules: _Rules) -> bool:
     """A person's or a state's name followed by an organization's, place's or office's
     head word is part of that thing's name ("China Academy of ...", "United States
@@ -467,7 +478,9 @@ def _names_something_after(following: Token | None, sentence: Span, rules: _Rule
     if following.text in rules.office_heads:
         return True  # "United States Attorney"
     titles = {title[0] for title in rules.titles}
-    for token in following.doc[following.i : min(following.i + 4, sentence.end)]:
+    for token in following.doc[following.i : min(following.i + 6, sentence.end)]:
+        if token.text == "," or _SUFFIX_WORD.match(token.text):
+            continue  # "Charles E. Cobb, Jr. Award"
         if token.text in titles:
             return False  # "Prime Minister Suga and President Biden"
         if token.text in rules.names.heads or token.text in rules.names.not_names:

@@ -232,7 +232,9 @@ def looks_like_person(span: Span, rules: NameRules) -> bool:
             return False
     # "Fraud Alert", "Core Astro": shaped like a name, opening with an ordinary word.
     first = tokens[0]
-    return is_given_name(first) or bool(_INITIAL.match(first.text)) or is_proper_word(first)
+    if _INITIAL.match(first.text) or is_given_name(first):
+        return True
+    return is_proper_word(first) and not first.text.isupper()  # "SK Siltron" is a company
 
 
 _COMPANY_FORMS = frozenset(
@@ -252,6 +254,8 @@ def looks_like_organization(span: Span, rules: NameRules) -> bool:
         return False
     if not any(is_acronym(t) or is_proper_word(t) for t in tokens):
         return False
+    if all(t.text.isupper() for t in tokens if any(ch.isalpha() for ch in t.text)):
+        return False  # "DEFENSE & MARITIME": a heading in capitals
     return tokens[-1].text in _COMPANY_FORMS or any(t.text == "&" for t in tokens[1:-1])
 
 

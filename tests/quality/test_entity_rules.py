@@ -401,3 +401,18 @@ def test_a_participant_with_a_role_after_a_comma_is_a_person(nlp, kb) -> None:
         "Donna Brazile, Adjunct Professor, Author Clayola Brown, National President, A. Philip Randolph Institute",
     )
     assert ("Clayola Brown", "ORG") not in named(found)
+
+
+def test_a_heading_in_capitals_with_an_ampersand_is_no_organization(nlp, kb) -> None:
+    found = mentions(nlp, kb, "DEFENSE & MARITIME COOPERATION In November, the ministers met.")
+    assert not [m for m in found if "&" in m.name]
+
+
+def test_a_verb_before_a_laws_name_is_no_part_of_it(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Repealing the Rural Water Access Act would hurt towns.")
+    assert ("Rural Water Access Act", "LAW") in named(found)
+
+
+def test_a_company_with_capital_initials_is_no_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Delta partners with local manufacturers Hemlock and SK Siltron.")
+    assert ("SK Siltron", "PERSON") not in named(found)
