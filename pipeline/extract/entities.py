@@ -28,6 +28,7 @@ from pipeline.extract.common import per_vocab
 from pipeline.extract.names import (
     FUNCTION_WORDS,
     PARTICLES,
+    ROLE_WORDS,
     NameRules,
     admitted_type,
     family_names,
@@ -360,6 +361,9 @@ def _conjunct_name(
     return " ".join([*words, singular])
 
 
+_JOINED_LAWS = re.compile(r"^(.+? (?:Act|Law|Code)(?: of \d{4})?) and ((?:the )?[A-Z].*)$")
+
+
 def _a_verb_form(word: str) -> bool:
     """ "Repealing", "Implementing": an ordinary word's -ing form, no name's first word."""
     return word.endswith("ing") and is_ordinary_word(word)
@@ -411,6 +415,13 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         start, name = start + lead, name[lead:]
         if _organization_of_law(name.split(" "), rules):
             continue  # "UCLA School of Law", "Center for Law"
+        first = _JOINED_LAWS.match(name)
+        if first and len(first.group(1).split()) >= 2:
+            # "the Bipartisan Infrastructure Law and Inflation Reduction Act": two laws
+            found.append(_Candidate(start, start + len(first.group(1)), "LAW", "rule", "LAW",
+                                    first.group(1)))  # fmt: skip
+            rest = first.end() - len(first.group(2))
+            start, name = start + rest, first.group(2)
         if len(name.split()) >= 2 and name[:1].isupper():
             found.append(_Candidate(start, start + len(name), "LAW", "rule", "LAW", name))
     return found
@@ -498,6 +509,31 @@ def _us_postal_codes() -> frozenset[str]:
     return frozenset(s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US"))
 
 
+def _is_us_state(record: EntityRecord | None) -> bool:
+    return record is not None and record.id.startswith("us-state-")
+
+
+def _state_in_a_list_of_states(span: Span, kb: EntityKB) -> EntityRecord | None:
+    """The U.S. state a name also names ("Washington"), when the name stands in a list
+    next to another state."""
+    state = kb.lookup(f"{span.text} State") or kb.lookup(f"State of {span.text}")
+    if not _is_us_state(state):
+        return None
+    doc = span.doc
+    before = [t for t in doc[max(span.start - 2, 0) : span.start] if not t.is_space]
+    after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+    if after and after[0].lower_ in ("state", "state’s", "state's"):
+        return state
+    neighbours = []
+    if len(before) == 2 and before[1].text in (",", "and"):
+        neighbours.append(before[0].text)
+    if len(after) >= 2 and after[0].text in (",", "and"):
+        neighbours.append(
+            after[2].text if after[1].lower_ == "and" and len(after) > 2 else after[1].text
+        )
+    return state if any(_is_us_state(kb.lookup(n)) for n in neighbours) else None
+
+
 def _names_a_region_after(span: Span, kb: EntityKB) -> bool:
     """The name is followed by ", <state or country>": a place's name, whatever it
     shares with a person's."""
@@ -565,6 +601,12 @@ def _kb_candidates(
                 _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
             )
             continue
+        if record.iso3 and (state := _state_in_a_list_of_states(span, kb)) is not None:
+            # "Oregon, Washington, and Idaho": the state, not the capital's country
+            found.append(
+                _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", state.name, state)
+            )
+            continue
         if record.type == "PERSON" and _names_a_region_after(span, kb):
             # "Lincoln, NE", "Washington, DC": a town named like a person
             found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
@@ -574,6 +616,11 @@ def _kb_candidates(
             continue
         if record.type == "EVENT" and _modifies_a_noun(span, record, following):
             # "COVID-19 vaccines": the disease, not the pandemic
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
+            continue
+        before = _prev_word(doc, start - 1)
+        if record.type == "NORP" and before is not None and before.lower_ == "in":
+            # "(Speaks in English.)": a language
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
         if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
@@ -1000,15 +1047,6 @@ def _unresolved_type(mapped: str, span: Span, rules: _Rules) -> str | None:
     return mapped
 
 
-# Words that describe a person's role in a list of people ("Name, Convener, Org").
-_ROLE_WORDS = frozenset(
-    {"convener", "co-convener", "founder", "co-founder", "chair", "co-chair", "president",
-     "director", "executive", "ceo", "advisor", "adviser", "member", "chairman", "chairwoman",
-     "secretary", "commissioner", "mayor", "governor", "senator", "representative", "bishop",
-     "reverend", "professor", "vice", "senior", "deputy", "chief", "advocate", "partner"}
-)  # fmt: skip
-
-
 def _introduces_a_person(span: Span, rules: _Rules) -> bool:
     """An "organization" shaped like a person's name and followed by the person's role
     ("Leah Daughtry, Co-Convener, ...") or preceded by a title ("Bishop Leah Daughtry")."""
@@ -1016,7 +1054,7 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
         return False
     doc = span.doc
     after = [t for t in doc[span.end : span.end + 4] if not t.is_space][:3]
-    if len(after) >= 2 and after[0].text == "," and any(t.lower_ in _ROLE_WORDS for t in after[1:]):
+    if len(after) >= 2 and after[0].text == "," and any(t.lower_ in ROLE_WORDS for t in after[1:]):
         return True  # "Clayola Brown, National President, ..."
     before = _prev_word(doc, span.start - 1)
     return before is not None and before.text in {t[-1] for t in rules.titles}
@@ -1024,11 +1062,16 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
 
 def _first_of_two(span: Span, rules: _Rules) -> Span:
     """ "Herbie Hancock Institute of Jazz, Northwestern Medical Group": two names with
-    their own heads run together across a comma; the first one."""
+    their own heads run together across a comma; the first one. "Founder, National Action
+    Network": a role and a name; the name."""
     for token in span:
         if token.text == "," and token.i > span.start:
             first, second = span.doc[span.start : token.i], span.doc[token.i + 1 : span.end]
-            if len(second) and head_type(first, rules.names) and head_type(second, rules.names):
+            if not len(second):
+                continue
+            if all(t.lower_ in ROLE_WORDS or _is_office(t, rules) for t in words(first)):
+                return second
+            if head_type(first, rules.names) and head_type(second, rules.names):
                 return first
     return span
 

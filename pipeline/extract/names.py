@@ -237,6 +237,16 @@ def looks_like_person(span: Span, rules: NameRules) -> bool:
     return is_proper_word(first) and not first.text.isupper()  # "SK Siltron" is a company
 
 
+# Words that describe a person's role in a list of people ("Name, Convener, Org").
+ROLE_WORDS = frozenset(
+    {"convener", "co-convener", "founder", "co-founder", "chair", "co-chair", "president",
+     "director", "executive", "ceo", "advisor", "adviser", "member", "chairman", "chairwoman",
+     "secretary", "commissioner", "mayor", "governor", "senator", "representative", "bishop",
+     "reverend", "professor", "vice", "senior", "deputy", "chief", "advocate", "partner",
+     "leader", "coo", "cfo", "organizer", "coordinator", "pastor"}
+)  # fmt: skip
+
+
 _COMPANY_FORMS = frozenset(
     {"S.A.", "SA", "AG", "GmbH", "plc", "PLC", "N.V.", "NV", "B.V.", "Incorporated", "Limited",
      "S.p.A.", "A/S", "AB", "ASA", "K.K."}
@@ -256,7 +266,10 @@ def looks_like_organization(span: Span, rules: NameRules) -> bool:
         return False
     if all(t.text.isupper() for t in tokens if any(ch.isalpha() for ch in t.text)):
         return False  # "DEFENSE & MARITIME": a heading in capitals
-    return tokens[-1].text in _COMPANY_FORMS or any(t.text == "&" for t in tokens[1:-1])
+    if tokens[-1].text in _COMPANY_FORMS:
+        return True
+    # "Procter & Gamble", not "El Paso & Leader" (a place and a role)
+    return any(t.text == "&" for t in tokens[1:-1]) and tokens[-1].lower_ not in ROLE_WORDS
 
 
 def admitted_type(span: Span, label: str, rules: NameRules) -> str | None:

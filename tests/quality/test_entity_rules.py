@@ -416,3 +416,39 @@ def test_a_verb_before_a_laws_name_is_no_part_of_it(nlp, kb) -> None:
 def test_a_company_with_capital_initials_is_no_person(nlp, kb) -> None:
     found = mentions(nlp, kb, "Delta partners with local manufacturers Hemlock and SK Siltron.")
     assert ("SK Siltron", "PERSON") not in named(found)
+
+
+def test_a_place_and_a_role_across_an_ampersand_are_no_organization(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Moses Borjas, Pastor, Living Covenant Church in El Paso & Leader, Faith Network"
+    )
+    assert "El Paso & Leader" not in {m.name for m in found}
+
+
+def test_two_laws_joined_by_and_are_two_laws(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Funds come from the Rural Roads Law and Clean Harbors Act passed last year."
+    )
+    laws = {n for n, t in named(found) if t == "LAW"}
+    assert {"Rural Roads Law", "Clean Harbors Act"} <= laws
+
+
+def test_a_role_before_an_organizations_name_is_no_part_of_it(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Al Sharpton, Founder, National Action Network, spoke next.")
+    assert not [m for m in found if m.name.startswith("Founder")]
+
+
+def test_washington_in_a_list_of_states_is_the_state(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Fires burned in Oregon, Washington, and Idaho this summer.")
+    linked = {m.text: m.name for m in found}
+    assert linked["Washington"] != "United States"
+
+
+def test_a_language_is_no_nationality(nlp, kb) -> None:
+    found = mentions(nlp, kb, "THE PRESIDENT: (Speaks in Spanish.) Thank you all.")
+    assert not [m for m in found if m.type == "NORP"]
+
+
+def test_acting_stays_out_of_a_persons_span(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Acting Secretary Su announced the rule on Tuesday.")
+    assert not [m for m in found if m.text.startswith("Acting")]
