@@ -1393,6 +1393,10 @@ def _addressed_as(
         before = _prev_word(span.doc, span.start - 1)
         if before is not None and before.text in _ADDRESSED:
             found[m.start] = _ADDRESSED[before.text]
+        elif len(span) == 1 and before is not None and before.lower_ == "the":
+            following = _next_word(span.doc, span.end)
+            if following is None or not following.is_lower:
+                found[m.start] = "thing"  # "to the Moon", not "the Abe government"
         elif len(span) == 1 and place_population(m.text) and _names_a_region_after(span, kb):
             found[m.start] = "place"
     return found
@@ -1422,6 +1426,8 @@ def _resolve_people(
                 info[m.name] = m
     out = []
     for m in mentions:
+        if addressed.get(m.start) == "thing" and m.type == "PERSON":
+            continue
         if m.type == "PERSON" and not _same_sex(addressed.get(m.start, ""), m.name):
             continue  # "Mrs. Ruto" is not President William Ruto: someone the text leaves unnamed
         if addressed.get(m.start) == "place" and m.type in ("PERSON", "ORG"):

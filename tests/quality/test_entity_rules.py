@@ -452,3 +452,10 @@ def test_a_language_is_no_nationality(nlp, kb) -> None:
 def test_acting_stays_out_of_a_persons_span(nlp, kb) -> None:
     found = mentions(nlp, kb, "Acting Secretary Su announced the rule on Tuesday.")
     assert not [m for m in found if m.text.startswith("Acting")]
+
+
+def test_a_surname_after_the_is_no_person(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "President Moon Jae-in spoke. NASA plans the exploration of space to the Moon."
+    )
+    assert [m.text for m in found if m.name == "Moon Jae-in"] == ["Moon Jae-in"]
