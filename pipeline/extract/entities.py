@@ -509,6 +509,28 @@ def _us_postal_codes() -> frozenset[str]:
     return frozenset(s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US"))
 
 
+_SPEAKING = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "fluency",
+                       "language", "languages", "proficient", "in"})  # fmt: skip
+
+
+def _a_language(span: Span, sentence: Span) -> bool:
+    """A nationality's name used for a language: after "in" or "speaks", in a list of
+    languages after it ("speaks French, Spanish, and Georgian"), or before "language"."""
+    doc = span.doc
+    following = _next_word(doc, span.end)
+    if following is not None and following.lower_ in ("language", "languages", "-speaking"):
+        return True
+    i = span.start - 1
+    while i >= sentence.start:
+        token = doc[i]
+        if token.lower_ in _SPEAKING:
+            return True
+        if not (token.is_space or token.text in (",", "and", "or") or token.is_title):
+            return False
+        i -= 1
+    return False
+
+
 def _is_us_state(record: EntityRecord | None) -> bool:
     return record is not None and record.id.startswith("us-state-")
 
@@ -618,9 +640,13 @@ def _kb_candidates(
             # "COVID-19 vaccines": the disease, not the pandemic
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
-        before = _prev_word(doc, start - 1)
-        if record.type == "NORP" and before is not None and before.lower_ == "in":
-            # "(Speaks in English.)": a language
+        if record.type == "NORP" and (
+            _a_language(span, sentence)
+            or _inside_a_longer_name(span, sentence, kb, rules)
+            or _names_something_after(following, sentence, rules)
+        ):
+            # "(Speaks in English.)", "speaks French and Georgian": languages; "Southeast
+            # Asian", "Bureau of East Asian and Pacific Affairs": parts of other names
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
         if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
@@ -731,6 +757,7 @@ def _ner_candidates(
             span = _extended_left(span, sentence, kb, rules)
         if mapped != "PERSON":
             span = _extended_to_a_head(span, sentence, rules)
+            span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
         if mapped == "PERSON":
             span = _before_possessive(_strip_titles(span, rules.titles))
@@ -774,6 +801,8 @@ def _ner_candidate(
         type_ = "ORG"  # "Levy Ratner, P.C."
     elif type_ == "PERSON" and two_family_names(words(span)) and _after_at(span):
         return None  # "an associate at Goldberg Kohn": a firm, not a person
+    elif type_ == "PERSON" and _ends_with_a_place(span, kb):
+        return None  # "Digicel Pacific", "AAA Oregon": a company, not a person
     if type_ is None:
         return None
     name = _display_name(span)
@@ -806,6 +835,29 @@ def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
 
 
 _EXTENDED_LEFT = frozenset({"ORG", "FAC", "LAW", "EVENT"})
+
+
+def _extended_complement(span: Span, sentence: Span, rules: _Rules) -> Span:
+    """A name cut inside its complement, made whole: "U.S. Agency for International" +
+    "Development", "Office of the U.S." + "Trade Representative" (at most four words;
+    never over a title, an office or a date)."""
+    doc = span.doc
+    if not any(t.lower_ in ("of", "for", "on") for t in span[1:]):
+        return span
+    end, titles = span.end, {title[0] for title in rules.titles}
+    while end < min(span.end + 4, sentence.end) and doc[end - 1].whitespace_:
+        token = doc[end]
+        if token.lower_ == "and" and end + 1 < sentence.end and _is_name_word(doc[end + 1]):
+            end += 1
+            continue
+        if not _is_name_word(token) or token.text in titles or _is_office(token, rules):
+            break
+        if token.ent_type_ in ("DATE", "TIME", "PERSON", "GPE"):
+            break
+        end += 1
+    while end > span.end and doc[end - 1].lower_ == "and":
+        end -= 1
+    return doc[span.start : end]
 
 
 def _extended_to_a_head(span: Span, sentence: Span, rules: _Rules) -> Span:
@@ -987,6 +1039,11 @@ _TITLE_OPENING_TAGS = frozenset({"VBG", "VBZ", "VBD", "VBP", "RB", "RBR"})
 def _opens_like_a_title(span: Span) -> bool:
     first = span[0]
     return first.tag_ in _TITLE_OPENING_TAGS and not is_proper_word(first)
+
+
+def _ends_with_a_place(span: Span, kb: EntityKB) -> bool:
+    last = kb.lookup(words(span)[-1].text)
+    return last is not None and last.type in ("GPE", "LOC")
 
 
 def _after_at(span: Span) -> bool:

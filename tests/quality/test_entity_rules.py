@@ -459,3 +459,37 @@ def test_a_surname_after_the_is_no_person(nlp, kb) -> None:
         nlp, kb, "President Moon Jae-in spoke. NASA plans the exploration of space to the Moon."
     )
     assert [m.text for m in found if m.name == "Moon Jae-in"] == ["Moon Jae-in"]
+
+
+def test_languages_are_no_nationalities(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She speaks French, Spanish, and Georgian, and reads the Japanese language."
+    )
+    assert not [m for m in found if m.type == "NORP"]
+
+
+def test_a_nationality_inside_a_bureaus_name_is_no_mention_of_it(nlp, kb) -> None:
+    found = mentions(nlp, kb, "He led the Bureau of East Asian and Pacific Affairs for a year.")
+    assert "Asian" not in {m.name for m in found if m.type == "NORP"}
+
+
+def test_a_name_cut_inside_its_complement_is_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She worked at the Tarvell Agency for International Development in Ohio."
+    )
+    assert "Tarvell Agency for International" not in {m.name for m in found}
+
+
+def test_the_democratic_republic_of_congo_is_not_the_other_congo(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Fighting continued in the eastern Democratic Republic of Congo.")
+    assert {m.iso3 for m in found if m.type == "GPE"} == {"COD"}
+
+
+def test_a_tunnel_is_no_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Funds will replace the Harriet Lane Tunnel in Baltimore.")
+    assert not [m for m in found if m.type == "PERSON" and "Tunnel" in m.name]
+
+
+def test_a_name_ending_with_a_place_is_no_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The United States welcomes the launch of Vantel Pacific in Fiji.")
+    assert ("Vantel Pacific", "PERSON") not in named(found)
