@@ -255,6 +255,7 @@ class _Rules:
     facility_heads: frozenset[str]
     coordination: dict[str, str]
     titles: tuple[tuple[str, ...], ...]
+    span_titles: tuple[tuple[str, ...], ...]  # titles and longer title phrases, longest first
     office_heads: frozenset[str]
     org_heads: frozenset[str]
     names: NameRules
@@ -265,12 +266,15 @@ class _Rules:
         titles = sorted(
             (tuple(t.split()) for t in rules.get("person_titles", [])), key=len, reverse=True
         )
+        phrases = [tuple(t.split()) for t in rules.get("title_phrases", [])]
+        span_titles = sorted([*titles, *phrases], key=len, reverse=True)
         return cls(
             generic=frozenset(w.casefold() for w in rules.get("generic_words", [])),
             agreement_heads=frozenset(rules.get("agreement_heads", [])),
             facility_heads=frozenset(rules.get("facility_heads", [])),
             coordination=dict(rules.get("coordination_heads", {})),
             titles=tuple(titles),
+            span_titles=tuple(span_titles),
             office_heads=frozenset(rules.get("office_heads", [])),
             org_heads=frozenset(rules.get("organization_heads", [])),
             names=NameRules.of(rules),
@@ -361,6 +365,7 @@ def _conjunct_name(
     return " ".join([*words, singular])
 
 
+_LEADING_PREPOSITIONS = frozenset({"to", "under", "through", "by", "with", "from"})
 _JOINED_LAWS = re.compile(r"^(.+? (?:Act|Law|Code)(?: of \d{4})?) and ((?:the )?[A-Z].*)$")
 
 
@@ -407,6 +412,8 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         drop = 0
         owners = [i for i, word in enumerate(words_[:-1]) if _owner(word, kb, rules)]
         drop = owners[-1] + 1 if owners else 0  # "Thanks to President Biden’s" + the law
+        if drop == 0 and len(words_) > 2 and words_[1] in _LEADING_PREPOSITIONS:
+            drop = 2  # "Thanks to the Infrastructure Law", "Under the ... Act"
         while drop < len(words_) - 1 and (
             words_[drop].lower() in STOP_WORDS or _a_verb_form(words_[drop])
         ):
@@ -453,10 +460,14 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
 
 def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:
     """A place's name right after a capitalized word that is no title, no stop word, no
-    sentence opening and no name of its own: the end of a longer name."""
+    sentence opening and no name of its own, or after "<organization head> in"
+    ("Washington University in St. Louis"): the end of a longer name."""
     if span.start <= sentence.start:
         return False
     word = span.doc[span.start - 1]
+    if word.lower_ == "in" and span.start - 2 >= sentence.start:
+        head = span.doc[span.start - 2]
+        return rules.names.heads.get(head.text) == "ORG" and head.text in ("University", "College")
     if word.is_sent_start or word.is_stop or not word.whitespace_ or not _is_name_word(word):
         return False
     titles = {title[-1] for title in rules.titles}
@@ -529,6 +540,19 @@ def _a_language(span: Span, sentence: Span) -> bool:
             return False
         i -= 1
     return False
+
+
+def _named_as_a_kind(span: Span) -> bool:
+    article = _prev_word(span.doc, span.start - 1)
+    if article is None or article.lower_ not in ("a", "an"):
+        return False
+    as_word = _prev_word(span.doc, article.i - 1)
+    return as_word is not None and as_word.lower_ == "as"
+
+
+def _after_the(span: Span) -> bool:
+    before = _prev_word(span.doc, span.start - 1)
+    return before is not None and before.lower_ == "the"
 
 
 def _is_us_state(record: EntityRecord | None) -> bool:
@@ -623,6 +647,10 @@ def _kb_candidates(
                 _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
             )
             continue
+        if _is_us_state(record) and _after_the(span):
+            # "on the Mississippi": the river; a state's name takes no article
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
+            continue
         if record.iso3 and (state := _state_in_a_list_of_states(span, kb)) is not None:
             # "Oregon, Washington, and Idaho": the state, not the capital's country
             found.append(
@@ -661,12 +689,10 @@ def _kb_candidates(
             following, sentence, rules
         ):
             # "George Washington University", "the Richard Wilson Professor of Law"
-            found.append(
-                _Candidate(span.start_char, following.idx + len(following), "KB", "suppress")
-            )
+            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
         if record.type == "PERSON":
-            span = _strip_titles(span, rules.titles)  # the link stays, the span is the name
+            span = _strip_titles(span, rules.span_titles)  # the link stays; the span is the name
         if record.iso3 and _the_city_itself(span, record, kb):
             # "the U.S. Embassy in Bangkok, Thailand": the city, not its government
             found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
@@ -760,7 +786,7 @@ def _ner_candidates(
             span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
         if mapped == "PERSON":
-            span = _before_possessive(_strip_titles(span, rules.titles))
+            span = _before_possessive(_strip_titles(span, rules.span_titles))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
         if candidate is not None:
             found.append(candidate)
@@ -776,6 +802,8 @@ def _ner_candidate(
     record = kb.lookup(text) or _government_of(text, kb) or kb.near_organization(text)
     if record is not None and record.type == "PERSON" and _names_a_region_after(span, kb):
         return _Candidate(span.start_char, span.end_char, label, "ner", "GPE", text)
+    if mapped in ("GPE", "LOC") and _inside_a_longer_name(span, span.sent, kb, rules):
+        return None  # "Washington University in St. Louis"
     if record is not None:
         return _Candidate(
             span.start_char, span.end_char, label, "ner", record.type, record.name, record
@@ -790,6 +818,8 @@ def _ner_candidate(
     type_ = _unresolved_type(mapped, span, rules)
     if type_ is None or not _looks_like_name(span) or _inside_a_non_name(span, rules):
         return None
+    if _named_as_a_kind(span):
+        return None  # "designate ... as a National Marine Sanctuary": a kind, not a name
     if _opens_like_a_title(span) or any(kb.is_non_entity(t.text) for t in (span[0], span[-1])):
         return None  # "Announcing New Measures", "MA in International Relations"
     if len(words(span)) == 1:
@@ -912,7 +942,11 @@ def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> S
             break
         if not _is_name_word(word) or word.text in _SEPARATORS:
             break
-        if word.text in titles or word.text in rules.office_heads or kb.lookup(word.text):
+        known = kb.lookup(word.text)
+        nationality = known is not None and known.type == "NORP"
+        if known and not (nationality and head_type(span, rules.names) == "ORG"):
+            break  # "Belarusian" + "National Olympic Committee" goes on; "Japanese" + "ICT" not
+        if word.text in titles or word.text in rules.office_heads:
             break
         start -= 1
     return doc[start : span.end]

@@ -493,3 +493,32 @@ def test_a_tunnel_is_no_person(nlp, kb) -> None:
 def test_a_name_ending_with_a_place_is_no_person(nlp, kb) -> None:
     found = mentions(nlp, kb, "The United States welcomes the launch of Vantel Pacific in Fiji.")
     assert ("Vantel Pacific", "PERSON") not in named(found)
+
+
+def test_a_laws_name_starts_after_a_leading_preposition(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Thanks to the Rural Roads Law, towns get money.")
+    assert ("Rural Roads Law", "LAW") in named(found)
+
+
+def test_a_name_after_a_or_an_is_a_kind_not_an_entity(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The agency will designate the bay as a National Marine Sanctuary.")
+    assert "National Marine Sanctuary" not in {m.name for m in found}
+
+
+def test_a_states_name_after_the_is_no_mention_of_the_state(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Barges move grain on the Mississippi every day, said the Governor of Iowa."
+    )
+    assert "Mississippi" not in {m.name for m in found}
+
+
+def test_a_city_in_a_universitys_name_is_no_mention_of_the_city(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "She studied at Washington University in St. Louis and later in Denver."
+    )
+    assert "St. Louis" not in {m.name for m in found}
+
+
+def test_a_long_title_stays_out_of_a_persons_span(nlp, kb) -> None:
+    found = mentions(nlp, kb, "National Security Advisor Jake Sullivan met his counterpart.")
+    assert [m.text for m in found if m.type == "PERSON"] == ["Jake Sullivan"]
