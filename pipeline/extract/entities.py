@@ -685,7 +685,7 @@ def _kb_candidates(
             # "Prosper Africa", "Lake Michigan": the place names part of something else
             found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
             continue
-        if record.type in ("PERSON", "GPE", "ORG") and _names_something_after(
+        if record.type in ("PERSON", "GPE", "ORG", "LOC") and _names_something_after(
             following, sentence, rules
         ):
             # "George Washington University", "the Richard Wilson Professor of Law"
@@ -1055,6 +1055,7 @@ def _inside_a_non_name(span: Span, rules: _Rules) -> bool:
     if following is not None and (
         following.text in rules.names.not_names | rules.agreement_heads
         or following.text in _NAMED_THINGS
+        or following.text in ("Member", "Members")
     ):
         return True  # "the Partners of the Blue Pacific initiative", "the Flores settlement"
     tokens = words(span)
@@ -1153,17 +1154,22 @@ def _introduces_a_person(span: Span, rules: _Rules) -> bool:
 
 def _first_of_two(span: Span, rules: _Rules) -> Span:
     """ "Herbie Hancock Institute of Jazz, Northwestern Medical Group": two names with
-    their own heads run together across a comma; the first one. "Founder, National Action
-    Network": a role and a name; the name."""
+    their own heads run together across a comma or an "and" (not "Systems and Technology
+    Forum"); the first one. "Founder, National Action Network": a role and a name; the
+    name."""
     for token in span:
-        if token.text == "," and token.i > span.start:
+        if token.text in (",", "and") and token.i > span.start:
             first, second = span.doc[span.start : token.i], span.doc[token.i + 1 : span.end]
             if not len(second):
                 continue
-            if all(t.lower_ in ROLE_WORDS or _is_office(t, rules) for t in words(first)):
+            if token.text == "," and all(
+                t.lower_ in ROLE_WORDS or _is_office(t, rules) for t in words(first)
+            ):
                 return second
-            if head_type(first, rules.names) and head_type(second, rules.names):
-                return first
+            if not (head_type(first, rules.names) and head_type(second, rules.names)):
+                continue
+            if token.text == "," or is_proper_word(second[0]) or len(words(first)) > 2:
+                return first  # "... School of Economics and Harlow State University"
     return span
 
 

@@ -522,3 +522,29 @@ def test_a_city_in_a_universitys_name_is_no_mention_of_the_city(nlp, kb) -> None
 def test_a_long_title_stays_out_of_a_persons_span(nlp, kb) -> None:
     found = mentions(nlp, kb, "National Security Advisor Jake Sullivan met his counterpart.")
     assert [m.text for m in found if m.type == "PERSON"] == ["Jake Sullivan"]
+
+
+def test_a_place_inside_an_initiatives_name_is_no_mention_of_it(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Ukraine exported grain under the Black Sea Grain Initiative last year."
+    )
+    assert "Black Sea" not in {m.name for m in found}
+
+
+def test_two_universities_joined_by_and_are_two(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "He holds degrees from the Dunmore School of Economics and Harlow State University.",
+    )
+    assert not [m for m in found if " and " in m.name]
+
+
+def test_a_sorority_is_no_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "She addressed the members of Sigma Rho Beta Sorority in Atlanta.")
+    assert not [m for m in found if m.type == "PERSON"]
+
+
+def test_the_start_of_a_members_title_is_no_organization(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Jane Roe, Alternate Commission Member, spoke first.")
+    assert "Alternate Commission" not in {m.name for m in found}
