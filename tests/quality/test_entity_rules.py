@@ -548,3 +548,20 @@ def test_a_sorority_is_no_person(nlp, kb) -> None:
 def test_the_start_of_a_members_title_is_no_organization(nlp, kb) -> None:
     found = mentions(nlp, kb, "Jane Roe, Alternate Commission Member, spoke first.")
     assert "Alternate Commission" not in {m.name for m in found}
+
+
+def test_georgia_after_a_us_city_or_a_governor_is_the_state(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "The Governor of Georgia visited Atlanta, Georgia, on Monday.",
+        "President Biden met the President of Georgia in Tbilisi.",
+    )
+    linked = [(m.text, m.iso3) for m in found if m.text == "Georgia"]
+    assert linked[0][1] != "GEO" and linked[1][1] != "GEO"
+    assert linked[2][1] == "GEO"
+
+
+def test_washington_dc_as_a_place_is_the_city(nlp, kb) -> None:
+    found = mentions(nlp, kb, "He lives in Washington, D.C., with his family.")
+    assert ("Washington, D.C.", "GPE") in named(found)
