@@ -687,70 +687,56 @@ def _kb_candidates(
                 _Candidate(span.start_char, stop, "KB", "rule", "LAW", f"{record.name} resolutions")
             )
             continue
-        if _is_us_state(record) and _after_the(span):
-            # "on the Mississippi": the river; a state's name takes no article
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.iso3 and (state := _state_in_a_list_of_states(span, kb)) is not None:
-            # "Oregon, Washington, and Idaho": the state, not the capital's country
-            found.append(
-                _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", state.name, state)
-            )
-            continue
-        if record.type == "PERSON" and _names_a_region_after(span, kb):
-            # "Lincoln, NE", "Washington, DC": a town named like a person
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
-            continue
-        if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
-            found.append(organization)  # "the University of Virginia" is not Virginia
-            continue
-        if record.type == "EVENT" and _modifies_a_noun(span, record, following):
-            # "COVID-19 vaccines": the disease, not the pandemic
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.type == "NORP" and (
-            _a_language(span, sentence)
-            or _inside_a_longer_name(span, sentence, kb, rules)
-            or _names_something_after(following, sentence, rules)
-        ):
-            # "(Speaks in English.)", "speaks French and Georgian": languages; "Southeast
-            # Asian", "Bureau of East Asian and Pacific Affairs": parts of other names
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.type == "NORP" and _modifies_a_name(following, sentence, rules):
-            # "American Rescue Plan": the adjective is part of another name
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.type in ("GPE", "LOC") and _inside_a_longer_name(span, sentence, kb, rules):
-            # "Prosper Africa", "Lake Michigan": the place names part of something else
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.type in ("PERSON", "GPE", "ORG", "LOC") and _names_something_after(
-            following, sentence, rules
-        ):
-            # "George Washington University", "the Richard Wilson Professor of Law"
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "suppress"))
-            continue
-        if record.type == "PERSON":
-            span = _strip_titles(span, rules.span_titles)  # the link stays; the span is the name
-        if (
-            record.iso3 == "USA"
-            and "D.C" in span.text.replace("DC", "D.C")
-            and _after_a_place_word(span)
-        ):
-            # "lives in Washington, D.C.": the city
-            found.append(
-                _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", "Washington, D.C.")
-            )
-            continue
-        if record.iso3 and _the_city_itself(span, record, kb):
-            # "the U.S. Embassy in Bangkok, Thailand": the city, not its government
-            found.append(_Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text))
-            continue
-        found.append(
-            _Candidate(span.start_char, span.end_char, "KB", "kb", record.type, record.name, record)
-        )
+        found.append(_kb_candidate(span, record, following, sentence, rules, kb))
     return found
+
+
+def _suppressed(span: Span, record: EntityRecord, following: Token | None, sentence: Span,
+                rules: _Rules, kb: EntityKB) -> bool:  # fmt: skip
+    """A known name that here is no mention of its entity."""
+    if _is_us_state(record) and _after_the(span):
+        return True  # "on the Mississippi": the river; a state's name takes no article
+    if record.type == "EVENT" and _modifies_a_noun(span, record, following):
+        return True  # "COVID-19 vaccines": the disease, not the pandemic
+    if record.type == "NORP" and (
+        _a_language(span, sentence)
+        or _inside_a_longer_name(span, sentence, kb, rules)
+        or _modifies_a_name(following, sentence, rules)
+    ):
+        # "(Speaks in English.)": a language; "Southeast Asian", "American Rescue Plan":
+        # parts of other names
+        return True
+    if record.type in ("GPE", "LOC") and _inside_a_longer_name(span, sentence, kb, rules):
+        return True  # "Prosper Africa", "Lake Michigan": part of something else's name
+    # "George Washington University", "Bureau of East Asian and Pacific Affairs"
+    return record.type in ("PERSON", "GPE", "ORG", "LOC", "NORP") and _names_something_after(
+        following, sentence, rules
+    )
+
+
+def _kb_candidate(span: Span, record: EntityRecord, following: Token | None, sentence: Span,
+                  rules: _Rules, kb: EntityKB) -> _Candidate:  # fmt: skip
+    """What a known name is here: its entity, a place it also names, or no mention."""
+    if record.iso3 and (state := _state_in_a_list_of_states(span, kb)) is not None:
+        # "Oregon, Washington, and Idaho", "Atlanta, Georgia": the U.S. state
+        return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", state.name, state)
+    if record.type == "PERSON" and _names_a_region_after(span, kb):
+        # "Lincoln, NE": a town named like a person
+        return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text)
+    if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
+        return organization  # "the University of Virginia" is not Virginia
+    if _suppressed(span, record, following, sentence, rules, kb):
+        return _Candidate(span.start_char, span.end_char, "KB", "suppress")
+    if record.type == "PERSON":
+        span = _strip_titles(span, rules.span_titles)  # the link stays; the span is the name
+    names_dc = "D.C" in span.text.replace("DC", "D.C")
+    if record.iso3 == "USA" and names_dc and _after_a_place_word(span):
+        # "lives in Washington, D.C.": the city
+        return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", "Washington, D.C.")
+    if record.iso3 and _the_city_itself(span, record, kb):
+        # "the U.S. Embassy in Bangkok, Thailand": the city, not its government
+        return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text)
+    return _Candidate(span.start_char, span.end_char, "KB", "kb", record.type, record.name, record)
 
 
 _NOT_ORGANIZATIONS_OF_PLACES = frozenset({"Government", "Republic", "Kingdom", "State", "People"})
