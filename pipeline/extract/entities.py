@@ -460,12 +460,12 @@ def _hyphen_parts(sentence: Span, kb: EntityKB, covered: set[int]) -> list[_Cand
 
 def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:
     """A place's name right after a capitalized word that is no title, no stop word, no
-    sentence opening and no name of its own, or after "<organization head> in"
-    ("Washington University in St. Louis"): the end of a longer name."""
+    sentence opening and no name of its own, or after "University in/at" ("Washington
+    University in St. Louis", "University of Texas at Austin"): the end of a longer name."""
     if span.start <= sentence.start:
         return False
     word = span.doc[span.start - 1]
-    if word.lower_ == "in" and span.start - 2 >= sentence.start:
+    if word.lower_ in ("in", "at") and span.start - 2 >= sentence.start:
         head = span.doc[span.start - 2]
         return rules.names.heads.get(head.text) == "ORG" and head.text in ("University", "College")
     if word.is_sent_start or word.is_stop or not word.whitespace_ or not _is_name_word(word):
@@ -590,7 +590,8 @@ def _state_in_a_list_of_states(span: Span, kb: EntityKB) -> EntityRecord | None:
 # Words before "(of) <state>" that make it the U.S. state: "Governor of Georgia".
 _STATE_OFFICES = frozenset(
     {"governor", "gov.", "senator", "sen.", "representative", "rep.", "legislature",
-     "legislators", "lt.", "attorney", "congressman", "congresswoman", "delegation", "state"}
+     "legislators", "lt.", "attorney", "congressman", "congresswoman", "delegation", "state",
+     "district"}
 )  # fmt: skip
 
 
@@ -1530,9 +1531,20 @@ def _addressed_as(
             following = _next_word(span.doc, span.end)
             if following is None or not following.is_lower:
                 found[m.start] = "thing"  # "to the Moon", not "the Abe government"
-        elif len(span) == 1 and place_population(m.text) and _names_a_region_after(span, kb):
+        elif (
+            len(span) == 1
+            and place_population(m.text)
+            and (_names_a_region_after(span, kb) or _a_campus(span, kb))
+        ):
             found[m.start] = "place"
     return found
+
+
+def _a_campus(span: Span, kb: EntityKB) -> bool:
+    """ "University of Texas at Austin": a city after "<state> at"."""
+    at = _prev_word(span.doc, span.start - 1)
+    state = _prev_word(span.doc, at.i - 1) if at is not None and at.lower_ == "at" else None
+    return state is not None and _is_us_state(kb.lookup(state.text))
 
 
 def _same_sex(addressed: str, full_name: str) -> bool:

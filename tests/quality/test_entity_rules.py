@@ -565,3 +565,13 @@ def test_georgia_after_a_us_city_or_a_governor_is_the_state(nlp, kb) -> None:
 def test_washington_dc_as_a_place_is_the_city(nlp, kb) -> None:
     found = mentions(nlp, kb, "He lives in Washington, D.C., with his family.")
     assert ("Washington, D.C.", "GPE") in named(found)
+
+
+def test_a_city_after_university_at_is_part_of_its_name(nlp, kb) -> None:
+    found = mentions(nlp, kb, "She earned her degree at the University of Texas at Austin in 2001.")
+    assert "Lloyd Austin" not in {m.name for m in found}
+
+
+def test_a_federal_districts_state_is_the_us_state(nlp, kb) -> None:
+    found = mentions(nlp, kb, "He was a prosecutor in the Northern District of Georgia.")
+    assert "GEO" not in {m.iso3 for m in found}
