@@ -6,7 +6,6 @@ import pytest
 from spacy.language import Language
 
 from pipeline.extract.citations import TitleIndex, extract_citations, link_citations, link_title
-from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment
 from pipeline.types import DocumentMeta, SentenceContext
 from tests.conftest import SOURCES
@@ -18,11 +17,6 @@ REGISTERED = {
     "haggard-2021-beyond-deterrence": HAGGARD_TITLE,
     "unrelated-report": "Climate Change and National Security",
 }
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_nlp()
 
 
 def cite(sentences: list[SentenceContext], meta: DocumentMeta, registered: dict) -> list[dict]:

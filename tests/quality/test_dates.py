@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.dates import extract_dates, parse_count, parse_ordinal
-from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import read_and_segment, segment
 from pipeline.types import Block, DateMention, DocumentMeta
 from tests.conftest import SOURCES
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def dates_in(nlp, text: str, published: str = "", kind: str = "body") -> list[DateMention]:

@@ -7,22 +7,11 @@ import pytest
 from spacy.language import Language
 
 from pipeline.extract.entities import canonical_key, extract_entities
-from pipeline.knowledge.entities import EntityKB, load_entity_kb
-from pipeline.nlp.model import load_nlp
+from pipeline.knowledge.entities import EntityKB
 from pipeline.nlp.segment import read_and_segment, segment
 from pipeline.quality.evaluate import evaluate_document, load_gold
 from pipeline.types import Block, DocumentMeta, EntityMention
 from tests.conftest import GOLD, SOURCES
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
-def kb() -> EntityKB:
-    return load_entity_kb()
 
 
 def run(nlp: Language, kb: EntityKB, *blocks: Block) -> tuple[str, list[EntityMention]]:

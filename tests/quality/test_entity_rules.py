@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from spacy.language import Language
 
 from pipeline.extract.entities import extract_entities
-from pipeline.knowledge.entities import EntityKB, load_entity_kb
-from pipeline.nlp.model import load_nlp
+from pipeline.knowledge.entities import EntityKB
 from pipeline.nlp.segment import segment
 from pipeline.types import Block, DocumentMeta, EntityMention
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
-def kb() -> EntityKB:
-    return load_entity_kb()
 
 
 def mentions(nlp: Language, kb: EntityKB, *texts: str) -> list[EntityMention]:

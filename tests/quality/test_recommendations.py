@@ -13,7 +13,6 @@ from pipeline.extract.recommendations import (
     topic_of,
 )
 from pipeline.knowledge.entities import load_entity_kb
-from pipeline.nlp.model import load_nlp
 from pipeline.nlp.segment import SegmentedDocument, read_and_segment
 from pipeline.types import DocumentMeta, EntityMention, SentenceContext
 from tests.conftest import SOURCES
@@ -23,11 +22,6 @@ HAGGARD_META = DocumentMeta(
     title="U.S. Security Ties with Korea and Japan: Getting Beyond Deterrence",
     authors=("Stephan Haggard",),
 )
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_nlp()
 
 
 def mentions_for(document: SegmentedDocument) -> list[EntityMention]:
