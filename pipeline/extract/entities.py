@@ -102,7 +102,7 @@ _STATUTE = re.compile(
 )
 # A law's name: capitalized words (and the function words inside names) ending with a law's
 # head, and its year ("the Bipartisan Safer Communities Act", "CHIPS and Science Act of 2022").
-_LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a|&)"
+_LAW_WORD = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|to|on|in|a|with|&)"
 _NAMED_LAW = re.compile(
     rf"\b{_LAW_WORD}(?: {_LAW_WORD}){{0,12}} (?:Act|Law|Code)(?: of \d{{4}})?\b(?! [A-Z])"
 )
@@ -369,6 +369,14 @@ _LEADING_PREPOSITIONS = frozenset({"to", "under", "through", "by", "with", "from
 _JOINED_LAWS = re.compile(r"^(.+? (?:Act|Law|Code)(?: of \d{4})?) and ((?:the )?[A-Z].*)$")
 
 
+def _leads_in(words_: list[str]) -> bool:
+    """Whether a law's name opens with two words of the sentence around it ("Thanks to",
+    "Consistent with the"); "Americans with Disabilities Act" is a name of its own."""
+    if words_[1] != "with":
+        return words_[1] in _LEADING_PREPOSITIONS
+    return words_[2].lower() in STOP_WORDS or not words_[2][:1].isupper()
+
+
 def _a_verb_form(word: str) -> bool:
     """ "Repealing", "Implementing": an ordinary word's -ing form, no name's first word."""
     return word.endswith("ing") and is_ordinary_word(word)
@@ -412,7 +420,7 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         drop = 0
         owners = [i for i, word in enumerate(words_[:-1]) if _owner(word, kb, rules)]
         drop = owners[-1] + 1 if owners else 0  # "Thanks to President Biden’s" + the law
-        if drop == 0 and len(words_) > 2 and words_[1] in _LEADING_PREPOSITIONS:
+        if drop == 0 and len(words_) > 2 and _leads_in(words_):
             drop = 2  # "Thanks to the Infrastructure Law", "Under the ... Act"
         while drop < len(words_) - 1 and (
             words_[drop].lower() in STOP_WORDS or _a_verb_form(words_[drop])
@@ -472,6 +480,25 @@ def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rule
         return False
     titles = {title[-1] for title in rules.titles}
     return word.text not in titles and not kb.lookup(word.text) and not is_acronym(word.text)
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_OF_THE_PLACE = frozenset({"Government", "Administration", "Govt"})
+
+
+def _followed_by_more_name(span: Span, following: Token | None, sentence: Span, kb: EntityKB,
+                           rules: _Rules) -> bool:  # fmt: skip
+    """A place's name followed by a word that only continues a name ("Black Sea" + "Grain
+    Initiative") or by a middle initial and a name ("Virginia" + "E. Palmer")."""
+    if following is None or following.i >= sentence.end or not span[-1].whitespace_:
+        return False
+    if following.text in _OF_THE_PLACE:
+        return False  # "the Japan Government": the state
+    if _INITIAL.match(following.text) and following.i + 1 < sentence.end:
+        return _is_name_word(following.doc[following.i + 1])
+    stop = _name_run(following.doc, following.i, sentence.end, kb, rules)
+    # two words at least: "Indo-Pacific Allies" is the region's
+    return stop - following.i >= 2 and not _opens_a_title(following.doc, stop, rules)
 
 
 _EVENT_NOUNS = frozenset(
@@ -707,12 +734,23 @@ def _suppressed(span: Span, record: EntityRecord, following: Token | None, sente
         # "(Speaks in English.)": a language; "Southeast Asian", "American Rescue Plan":
         # parts of other names
         return True
-    if record.type in ("GPE", "LOC") and _inside_a_longer_name(span, sentence, kb, rules):
-        return True  # "Prosper Africa", "Lake Michigan": part of something else's name
+    if record.type in ("GPE", "LOC") and (
+        _inside_a_longer_name(span, sentence, kb, rules)
+        or _followed_by_more_name(span, following, sentence, kb, rules)
+    ):
+        # "Prosper Africa", "Black Sea Grain Initiative", "Virginia E. Palmer": part of
+        # something else's name
+        return True
+    if _ends_with_a_head(span, rules) and following is not None and following.lower_ == "and":
+        return False  # "the Justice Department and Homeland Security": two names
     # "George Washington University", "Bureau of East Asian and Pacific Affairs"
     return record.type in ("PERSON", "GPE", "ORG", "LOC", "NORP") and _names_something_after(
         following, sentence, rules
     )
+
+
+def _ends_with_a_head(span: Span, rules: _Rules) -> bool:
+    return rules.names.heads.get(span[-1].text) == "ORG"
 
 
 def _kb_candidate(span: Span, record: EntityRecord, following: Token | None, sentence: Span,
@@ -822,8 +860,9 @@ def _ner_candidates(
             span = _extended_to_a_head(span, sentence, rules)
             span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
+            span = _extended_right(span, sentence, kb, rules)
         if mapped == "PERSON":
-            span = _before_possessive(_strip_titles(span, rules.span_titles))
+            span = _with_suffix(_before_possessive(_strip_titles(span, rules.span_titles)))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
         if candidate is not None:
             found.append(candidate)
@@ -845,6 +884,8 @@ def _ner_candidate(
         return _Candidate(
             span.start_char, span.end_char, label, "ner", record.type, record.name, record
         )
+    if _within_a_longer_name(span, span.sent, kb, rules):
+        return None  # "Disabilities Act" in "Americans with Disabilities Act"
     inner = [c for c in kb_spans if c.start >= span.start_char and c.end <= span.end_char]
     rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
     if _is_generic(rest, rules.generic):
@@ -987,6 +1028,92 @@ def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> S
             break
         start -= 1
     return doc[start : span.end]
+
+
+def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
+    """A name the model cut before its end, made whole: over capitalized words after it
+    ("University of Alaska" + "Fairbanks") or over "of" and a name after an organization's
+    head ("Federal Home Loan Bank" + "of Atlanta"); never over a title, an office, a known
+    name standing alone, a person, a date or an acronym (at most three words), nor over
+    the start of a title ("Indiana Senate" + "Minority Leader")."""
+    doc, end = span.doc, span.end
+    limit = min(span.end + 3, sentence.end)
+    if end < limit and doc[end].lower_ in ("of", "for") and doc[end - 1].whitespace_:
+        if rules.names.heads.get(doc[end - 1].text) != "ORG":
+            return span
+        end += 1
+    stop = _name_run(doc, end, limit, kb, rules)
+    if stop == end or not doc[end - 1].whitespace_ or _opens_a_title(doc, stop, rules):
+        return span
+    return doc[span.start : stop]
+
+
+def _name_run(doc: Doc, start: int, limit: int, kb: EntityKB, rules: _Rules) -> int:
+    """The end of the run of words from `start` that can only continue a name."""
+    end = start
+    while end < limit and _a_name_part(doc[end], kb, rules) and doc[end - 1].whitespace_:
+        end += 1
+    return end
+
+
+def _opens_a_title(doc: Doc, index: int, rules: _Rules) -> bool:
+    """Whether the word at `index` ends a title begun by the words before it ("Minority"
+    + "Leader", "Executive" + "Director")."""
+    if index >= len(doc):
+        return False
+    token = doc[index]
+    return token.text in _title_words(rules) or _is_office(token, rules)
+
+
+def _title_words(rules: _Rules) -> frozenset[str]:
+    return frozenset(word for title in rules.span_titles for word in title)
+
+
+def _a_name_part(token: Token, kb: EntityKB, rules: _Rules) -> bool:
+    """A capitalized word that can only continue a name: no title, office, known name,
+    acronym, person, date or generational suffix."""
+    if not _is_name_word(token) or token.text in _SEPARATORS or not token.is_alpha:
+        return False
+    if token.text in _title_words(rules) or _is_office(token, rules):
+        return False
+    if token.ent_type_ in ("PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY"):
+        return False
+    return not (kb.lookup(token.text) or is_acronym(token.text) or _SUFFIX_WORD.match(token.text))
+
+
+def _within_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:
+    """A name the model found inside a longer capitalized name it did not see whole: a
+    name word right before or after it ("Christophe" + "Andre Tocco"), or an
+    organization's or law's name after "<Name> with/and/of" ("Americans with" +
+    "Disabilities Act", "Peace and" + "Security Directorate")."""
+    doc = span.doc
+    stop = _name_run(doc, span.end, sentence.end, kb, rules)
+    if stop > span.end and not _opens_a_title(doc, stop, rules):
+        return True  # "University of Alaska" + "Fairbanks"
+    if span.start - 1 <= sentence.start or not doc[span.start - 1].whitespace_:
+        return False
+    before = doc[span.start - 1]
+    if not before.is_sent_start and _a_name_part(before, kb, rules):
+        return before.text not in {title[-1] for title in rules.titles}
+    if before.lower_ not in ("with", "and", "of", "for") or span.start - 2 <= sentence.start:
+        return False
+    word = doc[span.start - 2]
+    return (
+        head_type(span, rules.names) in ("ORG", "LAW")
+        and word.ent_type_ not in ("PERSON", "ORG", "GPE", "LOC", "NORP")  # not a list
+        and not word.is_sent_start
+        and _a_name_part(word, kb, rules)
+    )
+
+
+def _with_suffix(span: Span) -> Span:
+    """A person's name with its generational suffix: "Martin Luther King" + ", Jr."."""
+    doc, end = span.doc, span.end
+    if end + 1 < len(doc) and doc[end].text == "," and _SUFFIX_WORD.match(doc[end + 1].text):
+        return doc[span.start : end + 2]
+    if end < len(doc) and span[-1].whitespace_ and _SUFFIX_WORD.match(doc[end].text):
+        return doc[span.start : end + 1]
+    return span
 
 
 _ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ul|Abu|Bin|Ibn)[-‐]", re.IGNORECASE)
@@ -1278,7 +1405,7 @@ def _organization_part(span: Span, rules: _Rules) -> Span:
 
 def _display_name(span: Span) -> str:
     """The canonical form of an unresolved name: spaces folded, all-caps words title-cased."""
-    text = " ".join(span.text.split())
+    text = re.sub(r",\s*(?=(?:Jr|Sr)\.?$)", " ", " ".join(span.text.split()))  # "King Jr."
     words = text.split()
     if len(words) > 1 and all(w.isupper() for w in words if any(c.isalpha() for c in w)):
         text = " ".join(w if is_acronym(w) and len(w) <= 3 else w.title() for w in words)

@@ -563,3 +563,61 @@ def test_a_city_after_university_at_is_part_of_its_name(nlp, kb) -> None:
 def test_a_federal_districts_state_is_the_us_state(nlp, kb) -> None:
     found = mentions(nlp, kb, "He was a prosecutor in the Northern District of Georgia.")
     assert "GEO" not in {m.iso3 for m in found}
+
+
+def test_a_name_found_inside_a_longer_capitalized_name_is_no_entity(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Officials from the Peace and Security Directorate met in Addis Ababa.",
+        "Wheat shipments under the Black Sea Grain Initiative resumed.",
+    )
+    names = {m.name for m in found}
+    assert "Security Directorate" not in names
+    assert "Black Sea" not in names
+    assert "Addis Ababa" in names
+
+
+def test_a_place_before_an_initial_and_a_name_is_a_persons_name(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Ambassador Virginia E. Palmer arrived in Accra on Monday.")
+    assert ("Virginia E. Palmer", "PERSON") in named(found)
+    assert "Virginia" not in {m.name for m in found}
+
+
+def test_a_region_before_one_ordinary_capitalized_word_stays_the_region(nlp, kb) -> None:
+    found = mentions(nlp, kb, "We stand with our Indo-Pacific Allies and partners.")
+    assert ("Indo-Pacific", "LOC") in named(found)
+
+
+def test_an_organization_cut_before_of_and_a_place_is_made_whole(nlp, kb) -> None:
+    found = mentions(nlp, kb, "She is a fellow at the Federal Home Loan Bank of Atlanta.")
+    assert ("Federal Home Loan Bank of Atlanta", "ORG") in named(found)
+
+
+def test_an_organization_before_a_title_is_not_extended_over_it(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Sen. Greg Taylor, Indiana Senate Minority Leader, joined the call.")
+    assert ("Indiana Senate", "ORG") in named(found)
+
+
+def test_a_laws_name_may_hold_with(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "The Americans with Disabilities Act protects workers.",
+        "Consistent with the Clean Air Act, the agency will act.",
+    )
+    assert ("Americans with Disabilities Act", "LAW") in named(found)
+    assert ("Clean Air Act", "LAW") in named(found)
+    assert "Disabilities Act" not in {m.name for m in found}
+
+
+def test_a_generational_suffix_belongs_to_the_persons_name(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The memorial honors Martin Luther King, Jr. and his family.")
+    assert ("Martin Luther King Jr.", "PERSON") in named(found)
+
+
+def test_two_organizations_joined_by_and_are_two_names(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Yesterday the Justice Department and Homeland Security announced new steps."
+    )
+    assert "United States Department of Justice" in {m.name for m in found}
