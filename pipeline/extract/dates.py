@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc
@@ -512,7 +512,77 @@ def rule_month_day(match: re.Match, context: Context) -> Iterator[Candidate]:
     day = groups.get("d") or groups.get("d2")
     if not month or not day:
         return
-    yield from _candidate(match, day_value(context.anchor.year, _month_number(month), int(day)))
+    number = _month_number(month)
+    year = _day_year(context, number, int(day), context.text[match.end() :])
+    yield from _candidate(match, day_value(year, number, int(day)))
+
+
+_RE_DAY_RANGE = re.compile(
+    rf"\b(?:{_WEEKDAY},?\s+)?(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:[-–]|to|through)"
+    rf"\s*(?:(?P<m2>{_MONTH})\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(?P<y>\d{{4}})\b)?"
+    rf"|\b(?P<d3>\d{{1,2}})\s*[-–]\s*(?P<d4>\d{{1,2}})\s+(?P<m3>{_MONTH}),?\s+(?P<y3>\d{{4}})\b"
+)
+
+
+def rule_day_range(match: re.Match, context: Context) -> Iterator[Candidate]:
+    """'March 29-30, 2023', 'June 30 to July 2', '29–30 March 2023': one expression, its
+    first day as the value and both days as its bounds; the year written after the second
+    day is the first day's too."""
+    g = match.groupdict()
+    month = _month_number(g["m"] or g["m3"])
+    end_month = _month_number(g["m2"]) if g["m2"] else month
+    first, last = int(g["d"] or g["d3"]), int(g["d2"] or g["d4"])
+    written = g["y"] or g["y3"]
+    if written is None and context.anchor is None:
+        return
+    year = int(written) if written else _day_year(context, month, first)
+    if written and not _plausible_year(year):
+        return
+    end_year = year + 1 if end_month < month else year
+    start, end = day_value(year, month, first), day_value(end_year, end_month, last)
+    if start is None or end is None or end.value < start.value:
+        return
+    timex = Timex(start.value, "date", "day", start.range_start, end.range_end)
+    yield from _candidate(match, timex, priority=3)
+
+
+_RE_YEAR_AFTER = re.compile(
+    rf"^\s*(?:[-–]|to|through|until|and)\s+(?:{_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+    rf"(?P<y>\d{{4}})\b"
+)
+
+
+def _day_year(context: Context, month: int, day: int, after: str = "") -> int:
+    """The year of a day named without one: the year written after a second day ("March
+    29 and April 2, 2022"); else the nearest such day before the anchor in a sentence in
+    the past tense, after it in one that looks forward, the nearest either way otherwise."""
+    written = _RE_YEAR_AFTER.match(after)
+    if written and _plausible_year(int(written.group("y"))):
+        return int(written.group("y"))
+    anchor = context.anchor
+    assert anchor is not None
+    options = [
+        (year, moment)
+        for year in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if (moment := _safe_day(year, month, day)) is not None
+    ]
+    if not options:
+        return anchor.year
+    slack = timedelta(days=31)
+    if _FUTURE_TENSE.search(context.text):
+        later = [year for year, moment in options if moment >= anchor - slack]
+        return min(later) if later else anchor.year
+    if any(tag == "VBD" for tag in context.tags.values()):
+        earlier = [year for year, moment in options if moment <= anchor + slack]
+        return max(earlier) if earlier else anchor.year
+    return min(options, key=lambda option: abs((option[1] - anchor).days))[0]
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 _RE_MONTH_ALONE = re.compile(
@@ -956,9 +1026,8 @@ def rule_time(match: re.Match, context: Context) -> Iterator[Candidate]:
         hour += 12
     elif match.group("ap").lower().startswith("a") and hour == 12:
         hour = 0
-    day = _iso(context.anchor) if context.anchor else "XXXX-XX-XX"
-    bounds = (day, day) if context.anchor else ("", "")
-    yield from _candidate(match, Timex(f"{day}T{hour:02d}:{minute:02d}", "date", "time", *bounds))
+    # its day is the sentence's (`_times_on_their_day`), unknown until then
+    yield from _candidate(match, Timex(f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "date", "time"))
 
 
 # -- vague references
@@ -1162,6 +1231,7 @@ RULES: tuple[tuple[re.Pattern, Rule], ...] = (
     (_RE_ISO, rule_full_date),
     (_RE_US_NUMERIC, rule_full_date),
     (_RE_MONTH_YEAR, rule_month_year),
+    (_RE_DAY_RANGE, rule_day_range),
     (_RE_MONTH_DAY, rule_month_day),
     (_RE_DAY_MONTH, rule_month_day),
     (_RE_MONTH_ALONE, rule_month_alone),
@@ -1263,7 +1333,22 @@ def sentence_candidates(sentence: SentenceContext, anchor: date | None) -> list[
     candidates = select(candidates)
     candidates = select(candidates + year_candidates(context, candidates))
     candidates = select(candidates + entity_candidates(sentence, context, candidates))
-    return [c for c in candidates if _keep_in_block(c, context)]
+    return [c for c in _times_on_their_day(candidates) if _keep_in_block(c, context)]
+
+
+def _times_on_their_day(candidates: list[Candidate]) -> list[Candidate]:
+    """A clock time takes the day its sentence names, the nearest one ("on May 3, 2021, at
+    4:30 p.m."); with no day named it stays a time of an unknown day, never the anchor's."""
+    days = [c for c in candidates if c.timex.granularity == "day"]
+    out = []
+    for cand in candidates:
+        if cand.timex.granularity == "time" and days:
+            day = min(days, key=lambda d: abs(d.start - cand.start)).timex.value
+            clock = cand.timex.value.split("T")[1]
+            cand = replace(cand, timex=replace(cand.timex, value=f"{day}T{clock}",
+                                               range_start=day, range_end=day))  # fmt: skip
+        out.append(cand)
+    return out
 
 
 def _keep_in_block(candidate: Candidate, context: Context) -> bool:

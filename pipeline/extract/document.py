@@ -24,7 +24,7 @@ def run_extractors(
         text=text,
         sentences=sentences,
         entities=entities,
-        dates=link_dates_to_treaties(dates, treaties),
+        dates=link_dates_to_treaties(dates, treaties, text),
         treaties=treaties,
         recommendations=extract_recommendations(sentences, meta, entities),
         citations=extract_citations(sentences, meta),

@@ -793,36 +793,46 @@ def _date_signed(
 
 
 def link_dates_to_treaties(
-    dates: list[DateMention], treaties: list[TreatyMention]
+    dates: list[DateMention], treaties: list[TreatyMention], text: str
 ) -> list[DateMention]:
     """The dates, each with the key of the agreement it belongs to (`treaty_id`).
 
-    A date belongs to an agreement when it sits inside or right next to its
-    mention ("the Korea-U.S. Free Trade Agreement of 2007", "March 2021 Joint
-    Statement", "amended in 1960"), when a signing word leads from the date to
-    the mention ("in September 1951 by the signing of ... the peace treaty"),
-    or when the mention is the only one in the sentence.
+    A date belongs to an agreement when it touches its mention ("the Korea-U.S. Free Trade
+    Agreement of 2007", "a 2009 vision statement"), or when a word of an agreement's life
+    (signed, amended, ratified, entered into force ...) leads from one to the other with no
+    other agreement between ("in September 1951 by the signing of ... the peace treaty",
+    "the security treaty, subsequently amended in 1960"). Anything else stays unlinked: a
+    date elsewhere in the sentence is as often about something else.
     """
     by_sentence: dict[int, list[TreatyMention]] = {}
     for mention in treaties:
         by_sentence.setdefault(mention.sentence_index, []).append(mention)
-    return [replace(date, treaty_id=_treaty_of(date, by_sentence)) for date in dates]
+    return [replace(date, treaty_id=_treaty_of(date, by_sentence, text)) for date in dates]
 
 
-def _treaty_of(date: DateMention, by_sentence: dict[int, list[TreatyMention]]) -> str:
+_LIFE_EVENT = re.compile(
+    r"\b(?:sign(?:ed|ing|ature)|conclu(?:ded|sion)|ratif(?:ied|ication|y)|amend(?:ed|ment)"
+    r"|entered\s+into\s+force|entry\s+into\s+force|took\s+effect|adopt(?:ed|ion)"
+    r"|renew(?:ed|al)|negotiat(?:ed|ion)|extended|extension|expired|withdr[ae]w(?:al)?"
+    r"|joined|accession|established|founded|created|launched|issued|reached|struck)\b",
+    re.IGNORECASE,
+)
+
+
+def _treaty_of(date: DateMention, by_sentence: dict[int, list[TreatyMention]], text: str) -> str:
     in_sentence = by_sentence.get(date.sentence_index, [])
-    if not in_sentence:
-        return ""
-    if len({m.key for m in in_sentence}) == 1:
-        return in_sentence[0].key
-    near = [(m, _gap(date, m)) for m in in_sentence]
-    close = [(m, g) for m, g in near if g <= 30]
-    if close:
-        return min(close, key=lambda pair: pair[1])[0].key
-    after = sorted(
-        (m for m in in_sentence if 0 <= m.start - date.end <= 150), key=lambda m: m.start
-    )
-    return after[0].key if after else ""
+    touching = [m for m in in_sentence if _gap(date, m) <= 4]
+    if touching:
+        return min(touching, key=lambda m: _gap(date, m)).key
+    linked = []
+    for mention in in_sentence:
+        gap = _gap(date, mention)
+        low, high = min(date.end, mention.end), max(date.start, mention.start)
+        between = text[low:high]
+        others = [m for m in in_sentence if m is not mention and low <= m.start and m.end <= high]
+        if gap <= 100 and not others and _LIFE_EVENT.search(between):
+            linked.append((gap, mention.key))
+    return min(linked)[1] if linked else ""
 
 
 def _gap(date: DateMention, mention: TreatyMention) -> int:

@@ -348,3 +348,44 @@ def test_joint_statement_values(nlp):
         ("a year", "P1Y"),
     } <= values
     assert not any(text in ("first", "5th", "1.5", "overflight") for text, _ in values)
+
+
+# ---------------------------------------------------------------- ranges, years, clock times
+
+
+def test_a_day_range_keeps_its_written_year_and_both_days(nlp):
+    rows = rows_by_text(
+        dates_in(nlp, "The envoys met on March 29-30, 2019 in Lima.", published="2023-06-01")
+    )
+    row = rows["March 29-30, 2019"]
+    assert (row.value, row.range_start, row.range_end) == ("2019-03-29", "2019-03-29", "2019-03-30")
+    old = rows_by_text(dates_in(nlp, "It was held June 17-18, 1965.", published="2023-06-01"))
+    assert old["June 17-18, 1965"].value == "1965-06-17"
+
+
+def test_a_range_across_months_and_a_year_written_after_the_second_day(nlp):
+    rows = rows_by_text(
+        dates_in(nlp, "Between March 29 and April 2, 2022 officials met.", published="2023-06-01")
+    )
+    assert rows["March 29"].value == "2022-03-29"
+    span = rows_by_text(dates_in(nlp, "The fair runs June 30 to July 2.", published="2023-06-01"))
+    row = span["June 30 to July 2"]
+    assert (row.range_start, row.range_end) == ("2023-06-30", "2023-07-02")
+
+
+def test_a_yearless_day_takes_the_nearest_year_in_the_direction_of_the_tense(nlp):
+    past = rows_by_text(dates_in(nlp, "On December 15 the board met.", published="2023-01-10"))
+    assert past["December 15"].value == "2022-12-15"
+    ahead = rows_by_text(
+        dates_in(nlp, "The rule will take effect on January 5.", published="2022-12-20")
+    )
+    assert ahead["January 5"].value == "2023-01-05"
+
+
+def test_a_clock_time_takes_its_sentences_day_never_the_publication_day(nlp):
+    rows = rows_by_text(
+        dates_in(nlp, "The Senate voted on May 3, 2021, at 4:30 p.m.", published="2021-06-01")
+    )
+    assert rows["4:30 p.m."].value == "2021-05-03T16:30"
+    alone = rows_by_text(dates_in(nlp, "Doors open at 9 a.m. sharp.", published="2021-06-01"))
+    assert alone["9 a.m."].value == "XXXX-XX-XXT09:00"

@@ -168,11 +168,25 @@ def test_organization_acronyms_are_not_treaties(model, kb):
 
 
 def test_link_dates_to_treaties(haggard):
-    _, mentions, dates = haggard
-    linked = link_dates_to_treaties(dates, mentions)
+    doc, mentions, dates = haggard
+    linked = link_dates_to_treaties(dates, mentions, doc.text)
     texts = {date.text: date.treaty_id for date in linked if date.treaty_id}
     assert texts["2007"] == "korus-fta"
     assert texts["2009"] == "us-rok-joint-vision-2009"
     assert texts["September 1951"] == "treaty-of-san-francisco"
     assert texts["1960"] == "us-japan-security-treaty"
     assert "June 1950" not in texts
+
+
+def test_a_date_about_something_else_in_a_treatys_sentence_stays_unlinked(model, kb):
+    text = (
+        "Since 1955 the two navies have trained together, long after the Korean Armistice "
+        "Agreement ended the fighting. The Paris Agreement, signed in April 2016, set targets."
+    )
+    sentences = _sentences(model, text)
+    meta = DocumentMeta("t", published="2021-04-16")
+    dates = _dates(sentences, meta)
+    found = extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates)
+    linked = {d.text: d.treaty_id for d in link_dates_to_treaties(dates, found, text)}
+    assert linked["1955"] == ""
+    assert linked["April 2016"] != ""
