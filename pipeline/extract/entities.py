@@ -33,6 +33,7 @@ from pipeline.extract.names import (
     admitted_type,
     family_names,
     head_type,
+    is_common_family_name,
     is_given_name,
     is_ordinary_word,
     is_person_name_word,
@@ -369,6 +370,22 @@ _LEADING_PREPOSITIONS = frozenset({"to", "under", "through", "by", "with", "from
 _JOINED_LAWS = re.compile(r"^(.+? (?:Act|Law|Code)(?: of \d{4})?) and ((?:the )?[A-Z].*)$")
 
 
+_LAW_HEADS = frozenset({"Act", "Law", "Code", "Plan", "Bill"})
+
+
+def _joined_to_a_known_law(name: str, kb: EntityKB) -> re.Match | None:
+    """ "American Rescue Plan and Bipartisan Infrastructure Law": a known law or a name with
+    a law's head, "and", and another law's name."""
+    match = re.match(r"^(.+?) and ((?:the )?[A-Z].*)$", name)
+    if match is None:
+        return None
+    first = match.group(1)
+    known = kb.lookup(first)
+    if known is not None:
+        return match if known.type == "LAW" else None
+    return match if first.split()[-1] in _LAW_HEADS and first[:1].isupper() else None
+
+
 def _leads_in(words_: list[str]) -> bool:
     """Whether a law's name opens with two words of the sentence around it ("Thanks to",
     "Consistent with the"); "Americans with Disabilities Act" is a name of its own."""
@@ -430,7 +447,7 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         start, name = start + lead, name[lead:]
         if _organization_of_law(name.split(" "), rules):
             continue  # "UCLA School of Law", "Center for Law"
-        first = _JOINED_LAWS.match(name)
+        first = _JOINED_LAWS.match(name) or _joined_to_a_known_law(name, kb)
         if first and len(first.group(1).split()) >= 2:
             # "the Bipartisan Infrastructure Law and Inflation Reduction Act": two laws
             found.append(_Candidate(start, start + len(first.group(1)), "LAW", "rule", "LAW",
@@ -482,6 +499,7 @@ def _inside_a_longer_name(span: Span, sentence: Span, kb: EntityKB, rules: _Rule
     return word.text not in titles and not kb.lookup(word.text) and not is_acronym(word.text)
 
 
+_CURRENCY_WORDS = frozenset({"dollar", "dollars", "cents"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _OF_THE_PLACE = frozenset({"Government", "Administration", "Govt"})
 
@@ -525,7 +543,7 @@ def _names_something_after(following: Token | None, sentence: Span, rules: _Rule
     if following is None or following.i >= sentence.end or following.lower_ == "administration":
         return False  # "the Biden Administration" is the President's
     if following.text in rules.office_heads:
-        return True  # "United States Attorney"
+        return True  # "United States Attorney" ("Mexican President": see `_suppressed`)
     titles = {title[0] for title in rules.titles}
     for token in following.doc[following.i : min(following.i + 6, sentence.end)]:
         if token.text == "," or _SUFFIX_WORD.match(token.text):
@@ -724,8 +742,12 @@ def _suppressed(span: Span, record: EntityRecord, following: Token | None, sente
     """A known name that here is no mention of its entity."""
     if _is_us_state(record) and _after_the(span):
         return True  # "on the Mississippi": the river; a state's name takes no article
+    if record.type == "GPE" and following is not None and following.lower_ in _CURRENCY_WORDS:
+        return True  # "US dollars": a currency
     if record.type == "EVENT" and _modifies_a_noun(span, record, following):
         return True  # "COVID-19 vaccines": the disease, not the pandemic
+    if record.type == "NORP" and following is not None and following.text in rules.office_heads:
+        return False  # "Mexican President Andrés Manuel López Obrador": a nationality
     if record.type == "NORP" and (
         _a_language(span, sentence)
         or _inside_a_longer_name(span, sentence, kb, rules)
@@ -763,6 +785,9 @@ def _kb_candidate(span: Span, record: EntityRecord, following: Token | None, sen
         # "Lincoln, NE": a town named like a person
         return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", span.text)
     if record.type == "GPE" and (organization := _organization_of_place(span, rules)):
+        known = kb.lookup(organization.name)
+        if known is not None:  # "Office of the U.S. Trade Representative"
+            return replace(organization, type=known.type, name=known.name, record=known)
         return organization  # "the University of Virginia" is not Virginia
     if _suppressed(span, record, following, sentence, rules, kb):
         return _Candidate(span.start_char, span.end_char, "KB", "suppress")
@@ -800,14 +825,40 @@ def _organization_of_place(span: Span, rules: _Rules) -> _Candidate | None:
     first = head.i
     while first > 0 and _is_name_word(doc[first - 1]) and doc[first - 1].text not in _SEPARATORS:
         first -= 1
-    name = doc[first : span.end]
+    end = span.end
+    while end + 1 < len(doc) and doc[end - 1].whitespace_:
+        if _a_continuing_word(doc[end], rules):
+            end += 1  # "Office of India" + "Affairs"
+        elif (
+            doc[end].lower_ in ("of", "for")
+            and rules.names.heads.get(doc[end - 1].text) == "ORG"
+            and _a_continuing_word(doc[end + 1], rules)
+        ):
+            end += 2  # "University of North Carolina School" + "of Law"
+        else:
+            break
+    name = _extended_over_an_office(doc[first:end], span.sent)
     return _Candidate(name.start_char, name.end_char, "RULE", "rule", "ORG", _display_name(name))
+
+
+def _a_continuing_word(token: Token, rules: _Rules) -> bool:
+    """A capitalized word that goes on with an organization's name (no title or office)."""
+    return (
+        _is_name_word(token)
+        and token.is_alpha
+        and token.text not in _title_words(rules)
+        and not _is_office(token, rules)
+        and token.ent_type_ not in ("PERSON", "DATE")
+    )
 
 
 def _modifies_a_name(following: Token | None, sentence: Span, rules: _Rules) -> bool:
     """Whether a nationality word is followed by more of a name ("American Red Cross")."""
     if following is None or following.i >= sentence.end or not _is_name_word(following):
         return False
+    after = _next_word(following.doc, following.i + 1)
+    if is_acronym(following.text) and (after is None or after.is_lower):
+        return False  # "Japanese ICT experts": a nationality before a technology
     titles = {title[0] for title in rules.titles}
     return following.text not in titles and following.lower_ not in rules.generic
 
@@ -860,7 +911,7 @@ def _ner_candidates(
             span = _extended_to_a_head(span, sentence, rules)
             span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
-            span = _extended_right(span, sentence, kb, rules)
+            span = _extended_right(_extended_over_an_office(span, sentence), sentence, kb, rules)
         if mapped == "PERSON":
             span = _with_suffix(_before_possessive(_strip_titles(span, rules.span_titles)))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
@@ -1048,6 +1099,28 @@ def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> 
     return doc[span.start : stop]
 
 
+_OFFICE_OF = re.compile(r"^(?:the )?Office (?:of|for) ")
+
+
+def _extended_over_an_office(span: Span, sentence: Span) -> Span:
+    """An office named after its holder, cut inside the holder's title, made whole: "Office
+    of the U.S." + "Trade Representative", "Office of the Assistant" + "Secretary of Defense
+    for Health Affairs" (capitalized words, and "of/for/and" between them; at most eight)."""
+    if not _OFFICE_OF.match(span.text):
+        return span
+    doc, end = span.doc, span.end
+    while end < min(span.end + 8, sentence.end) and doc[end - 1].whitespace_:
+        token = doc[end]
+        joins = token.lower_ in ("of", "for", "and") and end + 1 < sentence.end
+        if joins and _is_name_word(doc[end + 1]) and doc[end + 1].ent_type_ != "PERSON":
+            end += 2
+            continue
+        if not _is_name_word(token) or token.ent_type_ == "PERSON" or token.text in _SEPARATORS:
+            break
+        end += 1
+    return doc[span.start : end]
+
+
 def _name_run(doc: Doc, start: int, limit: int, kb: EntityKB, rules: _Rules) -> int:
     """The end of the run of words from `start` that can only continue a name."""
     end = start
@@ -1168,8 +1241,13 @@ def _single_word(
     the document's other names), a title and surname the KB knows ("President Biden"), a
     known place, or a proper word (not an ordinary English word) named as an organization."""
     before = _prev_word(span.doc, span.start - 1)
-    if before is not None and before.text[:1].isupper():
-        titled = kb.lookup(f"{before.text} {span.text}")
+    after = _next_word(span.doc, span.end)
+    if after is not None and after.lower_ == "administration":
+        before_text = "President"  # "the Biden administration": the President's
+    else:
+        before_text = before.text if before is not None else ""
+    if before_text[:1].isupper():
+        titled = kb.lookup(f"{before_text} {span.text}")
         if titled is not None and titled.type == "PERSON":
             return _Candidate(
                 span.start_char, span.end_char, label, "ner", "PERSON", titled.name, titled
@@ -1728,7 +1806,8 @@ def _resolve_people(
                 )
             )
             continue
-        record = kb.by_family_name(m.name)
+        # a common surname alone ("Jackson", "Moon") may name anyone: no KB person by it
+        record = None if is_common_family_name(m.name) else kb.by_family_name(m.name)
         if record is not None and _same_sex(sex, record.name):
             out.append(
                 replace(

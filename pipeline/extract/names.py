@@ -147,6 +147,22 @@ def family_names() -> frozenset[str]:
     return frozenset(line.split()[0].casefold() for line in text.splitlines() if line.strip())
 
 
+@cache
+def _family_name_ranks() -> dict[str, int]:
+    from importlib.resources import files
+
+    text = files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    rows = (line.split() for line in text.splitlines() if line.strip())
+    return {row[0].casefold(): int(row[3]) for row in rows}
+
+
+def is_common_family_name(name: str, within: int = 1000) -> bool:
+    """Whether a family name is among the `within` most common in the U.S. population
+    (Census 1990): "Jackson", "Sullivan", "Moon" alone may name anyone."""
+    rank = _family_name_ranks().get(name.casefold())
+    return rank is not None and rank <= within
+
+
 def is_person_name_word(token: Token) -> bool:
     """A capitalized word that is a U.S. given or family name ("Maier", "Esteban")."""
     return token.text[:1].isupper() and (

@@ -621,3 +621,70 @@ def test_two_organizations_joined_by_and_are_two_names(nlp, kb) -> None:
         nlp, kb, "Yesterday the Justice Department and Homeland Security announced new steps."
     )
     assert "United States Department of Justice" in {m.name for m in found}
+
+
+def test_a_common_surname_alone_links_to_no_known_person(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The bill passed and Justice Jackson wrote the opinion.")
+    assert "Andrew Jackson" not in {m.name for m in found}
+    titled = mentions(nlp, kb, "Secretary Blinken met his counterpart.")
+    assert "Antony Blinken" in {m.name for m in titled}
+
+
+def test_an_office_named_after_its_holder_is_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "The Office of the Assistant Secretary of Defense for Health Affairs issued guidance.",
+        "She worked at the Office of the U.S. Trade Representative before joining the firm.",
+    )
+    names = {m.name for m in found}
+    assert "Office of the Assistant Secretary of Defense for Health Affairs" in names
+    assert "Office of the United States Trade Representative" in names
+
+
+def test_an_organization_named_after_a_place_goes_on_after_the_place(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "He is Director of the Office of India Affairs at the Department of State.",
+        "Students at the University of North Carolina School of Law protested.",
+    )
+    names = {m.name for m in found}
+    assert "Office of India Affairs" in names
+    assert "University of North Carolina School of Law" in names
+
+
+def test_two_laws_joined_by_and_are_split(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "The American Rescue Plan and Bipartisan Infrastructure Law fund these projects."
+    )
+    assert {("American Rescue Plan", "LAW"), ("Bipartisan Infrastructure Law", "LAW")} <= named(
+        found
+    )
+
+
+def test_a_currency_names_no_country(nlp, kb) -> None:
+    found = mentions(nlp, kb, "The loan is worth 5 billion US dollars over ten years.")
+    assert "United States" not in {m.name for m in found}
+
+
+def test_a_nationality_before_an_office_or_a_technology_is_a_mention(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Vice President Harris will meet with Mexican President Andrés Manuel López Obrador.",
+        "The program trains Japanese ICT experts in cybersecurity.",
+    )
+    assert {("Mexican", "NORP"), ("Japanese", "NORP")} <= named(found)
+
+
+def test_world_regions_are_locations(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "Regional cooperation in the Eastern Mediterranean and the Western Balkans grew."
+    )
+    assert {("Eastern Mediterranean", "LOC"), ("Western Balkans", "LOC")} <= named(found)
+
+
+def test_a_presidents_administration_names_the_president(nlp, kb) -> None:
+    found = mentions(nlp, kb, "Rebuilding alliances is a mantra of the Biden administration.")
+    assert ("Joe Biden", "PERSON") in named(found)
