@@ -373,7 +373,7 @@ _JOINED_LAWS = re.compile(r"^(.+? (?:Act|Law|Code)(?: of \d{4})?) and ((?:the )?
 _LAW_HEADS = frozenset({"Act", "Law", "Code", "Plan", "Bill"})
 
 
-def _joined_to_a_known_law(name: str, kb: EntityKB) -> re.Match | None:
+def _joined_to_a_known_law(name: str, kb: EntityKB, rules: _Rules) -> re.Match | None:
     """ "American Rescue Plan and Bipartisan Infrastructure Law": a known law or a name with
     a law's head, "and", and another law's name."""
     match = re.match(r"^(.+?) and ((?:the )?[A-Z].*)$", name)
@@ -383,7 +383,8 @@ def _joined_to_a_known_law(name: str, kb: EntityKB) -> re.Match | None:
     known = kb.lookup(first)
     if known is not None:
         return match if known.type == "LAW" else None
-    return match if first.split()[-1] in _LAW_HEADS and first[:1].isupper() else None
+    heads = _LAW_HEADS | rules.agreement_heads
+    return match if first.split()[-1] in heads and first[:1].isupper() else None
 
 
 def _leads_in(words_: list[str]) -> bool:
@@ -447,10 +448,13 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         start, name = start + lead, name[lead:]
         if _organization_of_law(name.split(" "), rules):
             continue  # "UCLA School of Law", "Center for Law"
-        first = _JOINED_LAWS.match(name) or _joined_to_a_known_law(name, kb)
+        first = _JOINED_LAWS.match(name) or _joined_to_a_known_law(name, kb, rules)
         if first and len(first.group(1).split()) >= 2:
-            # "the Bipartisan Infrastructure Law and Inflation Reduction Act": two laws
-            found.append(_Candidate(start, start + len(first.group(1)), "LAW", "rule", "LAW",
+            # "the Bipartisan Infrastructure Law and Inflation Reduction Act": two laws;
+            # "the Sino-British Joint Declaration and the Basic Law": an agreement and a law
+            agreement = first.group(1).split()[-1] in rules.agreement_heads
+            found.append(_Candidate(start, start + len(first.group(1)), "LAW",
+                                    "suppress" if agreement else "rule", "LAW",
                                     first.group(1)))  # fmt: skip
             rest = first.end() - len(first.group(2))
             start, name = start + rest, first.group(2)
@@ -826,6 +830,11 @@ def _organization_of_place(span: Span, rules: _Rules) -> _Candidate | None:
     while first > 0 and _is_name_word(doc[first - 1]) and doc[first - 1].text not in _SEPARATORS:
         first -= 1
     end = span.end
+    sentence = span.sent
+    if _hyphen_joined(doc, end, sentence):
+        end += 2  # "University of Nebraska" + "-Kearney"
+    elif _campus_after(doc, end, head, sentence):
+        end += 2  # "University of Nebraska" + " at Omaha"
     while end + 1 < len(doc) and doc[end - 1].whitespace_:
         if _a_continuing_word(doc[end], rules):
             end += 1  # "Office of India" + "Affairs"
@@ -837,8 +846,19 @@ def _organization_of_place(span: Span, rules: _Rules) -> _Candidate | None:
             end += 2  # "University of North Carolina School" + "of Law"
         else:
             break
-    name = _extended_over_an_office(doc[first:end], span.sent)
+    name = _extended_over_an_office(doc[first:end], sentence)
     return _Candidate(name.start_char, name.end_char, "RULE", "rule", "ORG", _display_name(name))
+
+
+def _campus_after(doc: Doc, index: int, head: Token, sentence: Span) -> bool:
+    """ "University of Nebraska" + "at Omaha": a campus named by its city."""
+    return (
+        head.text in ("University", "College")
+        and index + 1 < sentence.end
+        and doc[index].lower_ == "at"
+        and _is_name_word(doc[index + 1])
+        and doc[index + 1].is_alpha
+    )
 
 
 def _a_continuing_word(token: Token, rules: _Rules) -> bool:
@@ -1093,10 +1113,25 @@ def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> 
         if rules.names.heads.get(doc[end - 1].text) != "ORG":
             return span
         end += 1
+    if _hyphen_joined(doc, end, sentence):
+        return doc[span.start : end + 2]  # "University of Nebraska" + "-Kearney"
     stop = _name_run(doc, end, limit, kb, rules)
     if stop == end or not doc[end - 1].whitespace_ or _opens_a_title(doc, stop, rules):
         return span
     return doc[span.start : stop]
+
+
+def _hyphen_joined(doc: Doc, index: int, sentence: Span) -> bool:
+    """Whether a hyphen at `index` joins the word before it to a capitalized word, with no
+    space on either side ("Nebraska-Kearney")."""
+    return (
+        index + 1 < sentence.end
+        and doc[index].text in ("-", "‐", "‑")
+        and not doc[index - 1].whitespace_
+        and not doc[index].whitespace_
+        and _is_name_word(doc[index + 1])
+        and doc[index + 1].is_alpha
+    )
 
 
 _OFFICE_OF = re.compile(r"^(?:the )?Office (?:of|for) ")
@@ -1734,8 +1769,9 @@ def _addressed_as(
             found[m.start] = _ADDRESSED[before.text]
         elif len(span) == 1 and before is not None and before.lower_ == "the":
             following = _next_word(span.doc, span.end)
-            if following is None or not following.is_lower:
-                found[m.start] = "thing"  # "to the Moon", not "the Abe government"
+            if following is None or not following.is_lower or following.pos_ != "NOUN":
+                # "to the Moon", "the Nasher is open", not "the Abe government"
+                found[m.start] = "thing"
         elif (
             len(span) == 1
             and place_population(m.text)

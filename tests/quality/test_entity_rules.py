@@ -688,3 +688,32 @@ def test_world_regions_are_locations(nlp, kb) -> None:
 def test_a_presidents_administration_names_the_president(nlp, kb) -> None:
     found = mentions(nlp, kb, "Rebuilding alliances is a mantra of the Biden administration.")
     assert ("Joe Biden", "PERSON") in named(found)
+
+
+def test_a_campus_after_a_hyphen_or_at_belongs_to_the_universitys_name(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "She studied at the University of Nebraska-Kearney and the University of Nebraska at "
+        "Omaha.",
+    )
+    names = {m.name for m in found}
+    assert {"University of Nebraska-Kearney", "University of Nebraska at Omaha"} <= names
+    assert "University of Nebraska" not in names
+
+
+def test_an_agreement_joined_to_a_law_leaves_only_the_law_an_entity(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "The law undermines the Sino-British Joint Declaration and the Basic Law."
+    )
+    assert all("Declaration" not in m.name for m in found)
+
+
+def test_a_surname_after_the_names_a_thing_not_the_person(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Raymond D. Nasher founded the collection.",
+        "Today the Nasher is open to all visitors.",
+    )
+    assert [m.text for m in found if m.name == "Raymond D. Nasher"] == ["Raymond D. Nasher"]
