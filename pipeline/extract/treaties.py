@@ -748,7 +748,7 @@ def extract_treaties(
                 if any(re.search(rf"\b{head}\b", n, re.IGNORECASE) for n in names):
                     last_by_head[head] = (cand.sentence.index, cand)
         mentions.append(_to_mention(cand, meta))
-    return _date_signed(mentions, dates, meta)
+    return _date_signed(mentions, dates, meta, sentences)
 
 
 def _passage(
@@ -765,15 +765,22 @@ def _passage(
 
 
 def _date_signed(
-    mentions: list[TreatyMention], dates: list[DateMention], meta: DocumentMeta
+    mentions: list[TreatyMention],
+    dates: list[DateMention],
+    meta: DocumentMeta,
+    sentences: Sequence[SentenceContext],
 ) -> list[TreatyMention]:
-    """Agreements outside the KB take their signature date from a date right beside them.
+    """The signature date the text gives an agreement, else the knowledge base's.
 
-    Only a date touching the mention counts ("the 2016 Peace Accord", "the
-    March 2021 Joint Statement", "the Accord of 2016"): a date elsewhere in the
-    sentence is as often a deadline ("by 2030") as a signature.
+    The text gives it with a date touching the mention ("the 2016 Peace Accord", "the
+    March 2021 Joint Statement", "the Accord of 2016"), for an agreement outside the
+    knowledge base, or with a signing word between the two ("the Paris Agreement, signed
+    in April 2016", "signed the Accord on May 3"), for any agreement. A known date that
+    the text's agrees with and refines ("1951" for "1951-09-08") is kept. Dates after
+    the document's are deadlines, not signatures.
     """
     anchor = meta.anchor
+    by_index = {sentence.index: sentence for sentence in sentences}
     signed: dict[str, str] = {}
     for date in dates:
         if date.kind != "date" or not date.value[:4].isdigit():
@@ -781,12 +788,37 @@ def _date_signed(
         if anchor is not None and int(date.value[:4]) > anchor.year:
             continue
         for mention in mentions:
-            if mention.sentence_index == date.sentence_index and _gap(date, mention) <= 4:
-                signed.setdefault(mention.key, date.value)
+            if mention.sentence_index != date.sentence_index:
+                continue
+            touching = not mention.signed and _gap(date, mention) <= 4
+            if touching or _signed_between(date, mention, mentions, by_index[date.sentence_index]):
+                signed.setdefault(mention.key, date.value[:10])
     return [
-        replace(m, signed=signed[m.key]) if not m.signed and m.key in signed else m
+        replace(m, signed=signed[m.key])
+        if m.key in signed and not m.signed.startswith(signed[m.key])
+        else m
         for m in mentions
     ]
+
+
+_SIGNING = re.compile(r"\b(?:sign(?:ed|ing)|signature)\b", re.IGNORECASE)
+
+
+def _signed_between(
+    date: DateMention,
+    mention: TreatyMention,
+    mentions: list[TreatyMention],
+    sentence: SentenceContext,
+) -> bool:
+    """Whether a signing word, and no other agreement, lies between a date and a mention
+    of one sentence at most 60 characters apart."""
+    low, high = min(date.end, mention.end), max(date.start, mention.start)
+    if high - low > 60:
+        return False
+    others = [m for m in mentions if m.key != mention.key and low <= m.start and m.end <= high]
+    text = sentence.span.doc.text
+    between = text[low - sentence.doc_offset : high - sentence.doc_offset]
+    return not others and bool(_SIGNING.search(between))
 
 
 # ---------------------------------------------------------------- dates

@@ -1,7 +1,7 @@
 """The reference knowledge base of international agreements (`data/reference/treaties.yaml`).
 
 Names are compared after `fold_key`: case, quotes, dashes and periods folded,
-"the" dropped, "United States" spelled "us", and a leading country pair
+"the" dropped, states' names replaced by their ISO codes, and a leading country pair
 ("U.S.-Japan", "Japan-U.S.") put in a fixed order, so that the usual spelling
 variants of one name meet in a dictionary lookup. Near-names fall back to a
 guarded fuzzy comparison that tolerates spelling variants but never a
@@ -37,10 +37,40 @@ _CHAR_FOLD = str.maketrans(
 )  # fmt: skip
 _SPACE = re.compile(r"\s+")
 _DASH_SPACE = re.compile(r"\s*-\s*")
-_US = re.compile(r"\bunited states(?: of america)?\b|\busa\b")
-_ROK = re.compile(r"\b(?:republic of korea|south korea|(?<!north )korea)\b")
 _FUNCTION_WORDS = frozenset(["the", "of", "on", "for", "and", "in", "to", "a", "an", "between"])
 _LEADING_PAIR = re.compile(r"^([a-z]+(?:-[a-z]+)+)(?= |$)")
+
+
+def _basic_fold(text: str) -> str:
+    folded = _SPACE.sub(" ", text.translate(_CHAR_FOLD).casefold()).strip()
+    return _DASH_SPACE.sub("-", folded)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every name the entity knowledge base gives a state (its name and aliases, not its
+    capital), folded -> its ISO 3166-1 alpha-3 code, lower case; and a pattern finding them."""
+    from pipeline.knowledge.entities import capital_names, load_entity_kb
+
+    capitals = capital_names()
+    codes: dict[str, str] = {}
+    for record in load_entity_kb().records:
+        if record.type != "GPE" or not record.iso3 or record.country not in ("", record.iso3):
+            continue
+        for name in (record.name, *record.aliases):
+            folded = _basic_fold(name)
+            if folded and folded not in capitals and not folded.startswith("government"):
+                codes.setdefault(folded, record.iso3.casefold())
+    names = sorted(codes, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+    return pattern, codes
+
+
+def _with_country_codes(folded: str) -> str:
+    """States' names replaced by their codes: "us-japan", "japan-united states" and
+    "united states-japan" all become "usa-jpn" once the pair is ordered."""
+    pattern, codes = _country_names()
+    return pattern.sub(lambda m: codes[m.group()], folded)
 
 
 def fold_key(text: str) -> str:
@@ -50,7 +80,7 @@ def fold_key(text: str) -> str:
     folded = _DASH_SPACE.sub("-", folded)
     if folded.startswith("the "):
         folded = folded[4:]
-    folded = _ROK.sub("rok", _US.sub("us", folded))
+    folded = _with_country_codes(folded)
     # "japan-us x" and "us-japan x" name the same bilateral agreement
     pair = _LEADING_PAIR.match(folded)
     if pair:

@@ -146,7 +146,7 @@ def test_unknown_named_agreement_gets_slug_kind_and_parties(model, kb):
     sentences = _sentences(model, "Both leaders launched the U.S.-Kenya Clean Energy Partnership.")
     meta = DocumentMeta("t")
     [m] = extract_treaties(sentences, meta, kb, _entities(sentences, meta), [])
-    assert m.key == "kenya-us-clean-energy-partnership"
+    assert m.key == "ken-usa-clean-energy-partnership"
     assert m.parties == ("KEN", "USA")
 
 
@@ -190,3 +190,30 @@ def test_a_date_about_something_else_in_a_treatys_sentence_stays_unlinked(model,
     linked = {d.text: d.treaty_id for d in link_dates_to_treaties(dates, found, text)}
     assert linked["1955"] == ""
     assert linked["April 2016"] != ""
+
+
+def test_names_of_one_bilateral_agreement_meet_whatever_the_states_spelling():
+    from pipeline.knowledge.treaties import fold_key
+
+    spellings = [
+        "U.S.-ROK Mutual Defense Treaty",
+        "Republic of Korea-United States Mutual Defense Treaty",
+        "Korea-U.S. Mutual Defense Treaty",
+    ]
+    assert len({fold_key(s) for s in spellings}) == 1
+    assert fold_key("U.S.-Philippines Mutual Defense Treaty") == fold_key(
+        "Philippines-United States Mutual Defense Treaty"
+    )
+    assert fold_key("North Korea-China treaty") != fold_key("South Korea-China treaty")
+
+
+def test_a_signature_date_the_text_gives_wins_over_the_knowledge_bases(model, kb):
+    sentences = _sentences(model, "The Kyoto Protocol, signed in March 1998, set binding targets.")
+    meta = DocumentMeta("t", published="2021-04-16")
+    dates = _dates(sentences, meta)
+    [m] = extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates)
+    assert m.signed == "1998-03"
+    same = _sentences(model, "The Paris Agreement was signed in 2016 by most states.")
+    dates = _dates(same, meta)
+    [m] = extract_treaties(same, meta, kb, _entities(same, meta), dates)
+    assert m.signed == "2016-04-22"  # the known day refines the text's year
