@@ -573,13 +573,20 @@ _SPEAKING = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent
                        "language", "languages", "proficient", "in"})  # fmt: skip
 
 
+_LANGUAGE_NOUNS = frozenset({
+    "language", "languages", "-speaking", "acronym", "acronyms", "translation", "translations",
+    "version", "versions", "subtitles", "transcript", "spelling", "word", "words", "name",
+    "text", "edition", "speakers", "speaker", "interpreter", "interpreters", "interpretation",
+})  # fmt: skip
+
+
 def _a_language(span: Span, sentence: Span) -> bool:
     """A nationality's name used for a language: after "in" or "speaks", in a list of
     languages after it ("speaks French, Spanish, and Georgian"), or before "language"."""
     doc = span.doc
     following = _next_word(doc, span.end)
-    if following is not None and following.lower_ in ("language", "languages", "-speaking"):
-        return True
+    if following is not None and following.lower_ in _LANGUAGE_NOUNS:
+        return True  # "the Spanish language", "its Spanish acronym", "French translation"
     i = span.start - 1
     while i >= sentence.start:
         token = doc[i]
@@ -779,6 +786,11 @@ def _ends_with_a_head(span: Span, rules: _Rules) -> bool:
     return rules.names.heads.get(span[-1].text) == "ORG"
 
 
+def _names_dc(span: Span) -> bool:
+    """ "Washington, D.C.", "Washington DC": the city by its full name, whatever it does."""
+    return span[0].text == "Washington" and "D.C" in span.text.replace("DC", "D.C")
+
+
 def _kb_candidate(span: Span, record: EntityRecord, following: Token | None, sentence: Span,
                   rules: _Rules, kb: EntityKB) -> _Candidate:  # fmt: skip
     """What a known name is here: its entity, a place it also names, or no mention."""
@@ -797,8 +809,9 @@ def _kb_candidate(span: Span, record: EntityRecord, following: Token | None, sen
         return _Candidate(span.start_char, span.end_char, "KB", "suppress")
     if record.type == "PERSON":
         span = _strip_titles(span, rules.span_titles)  # the link stays; the span is the name
-    names_dc = "D.C" in span.text.replace("DC", "D.C")
-    if record.iso3 == "USA" and names_dc and _after_a_place_word(span):
+    if record.type == "NORP" and len(span) > 1 and span[-1].lower_ in ("people", "peoples"):
+        span = span[:-1]  # "the American people": the nationality is "American"
+    if record.iso3 == "USA" and _names_dc(span):
         # "lives in Washington, D.C.": the city
         return _Candidate(span.start_char, span.end_char, "KB", "kb", "GPE", "Washington, D.C.")
     if record.iso3 and _the_city_itself(span, record, kb):
