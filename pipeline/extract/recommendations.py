@@ -54,7 +54,15 @@ _WORK_NOUNS = frozenset({
     "brief", "memo", "book", "proposal", "testimony",
 })  # fmt: skip
 _CONDITIONAL = frozenset({"if", "unless", "whether", "lest", "whenever"})
-_SHALL_BOILERPLATE = frozenset({"mean", "include", "apply", "construe", "take", "cease"})
+_SHALL_BOILERPLATE = frozenset({
+    "mean", "include", "apply", "construe", "take", "cease", "publish", "transmit", "terminate",
+    "expire", "remain", "supersede",
+})  # fmt: skip
+# Words after which a gerund describes an activity instead of proposing it.
+_GERUND_HOSTS = frozenset({
+    "by", "of", "for", "in", "from", "about", "while", "after", "before", "and", "or", "without",
+})  # fmt: skip
+_NO_ONE = re.compile(r"^(?:no|nobody|none)$", re.IGNORECASE)
 _CAPABILITY_ACTIONS = frozenset({"help", "do"})
 # Verbs after could/can that describe a state or an outcome rather than an action.
 _STATIVE = frozenset({
@@ -178,8 +186,8 @@ def _valid_modal(span: Span, i: int, in_context: bool) -> bool:
         return False  # elliptical "as they should." has nothing to prescribe
     verb = span[j]
     if word in ("should", "must", "shall"):
-        if _is_perfect(span, j):
-            return False
+        if _is_perfect(span, j) or _no_one_subject(span, i):
+            return False  # "should have done"; "No American should face hate": a value
         boilerplate = verb.lemma_ in _SHALL_BOILERPLATE or (
             verb.lemma_ == "be" and j + 1 < len(span) and span[j + 1].lemma_ in _SHALL_BOILERPLATE
         )
@@ -201,6 +209,24 @@ def _valid_modal(span: Span, i: int, in_context: bool) -> bool:
     if previous is not None and previous.lower_ == "more" and verb.lemma_ == "be":
         return True  # "more could be done"
     return in_context and verb.lemma_ not in _STATIVE
+
+
+def _no_one_subject(span: Span, i: int) -> bool:
+    """Whether the clause of the modal at `i` opens with "no one", "nobody" or "no <noun>"."""
+    clause = [t for t in span[_clause_start(span, i) : i] if not t.is_punct]
+    words = [t for t in clause if t.lower_ not in ("so", "that", "and", "but", "because")]
+    return bool(words) and bool(_NO_ONE.match(words[0].text))
+
+
+def _own_commitment(span: Span, i: int) -> bool:
+    """ "We will ... encourage": the authors commit themselves; not a recommendation."""
+    previous = _previous_content(span, i)
+    if previous is None or previous.lower_ not in ("will", "shall", "'ll", "and"):
+        return False
+    clause = span[_clause_start(span, i) : i]
+    return any(t.lower_ in ("we", "i") for t in clause) and any(
+        t.lower_ in ("will", "shall", "'ll") for t in clause
+    )
 
 
 def _acting_subject(span: Span, i: int) -> bool:
@@ -239,6 +265,20 @@ def _valid_report(span: Span, i: int, end: int) -> bool:
     token = span[i]
     previous = _previous_content(span, i)
     following = span[end] if end < len(span) else None
+    if _own_commitment(span, i):
+        return False
+    if (
+        token.tag_ == "VBG"
+        and previous is not None
+        and (previous.lower_ in _GERUND_HOSTS or previous.pos_ == "NOUN")
+    ):
+        return False  # "by proposing cuts", "a campaign ... and urging": an activity described
+    if token.tag_ in ("NNS", "NN") or (
+        token.lower_ == "calls" and previous is not None and previous.tag_ in ("DT", "JJ", "CC")
+    ):
+        return False  # "calls for violence", "repeated calls for": a noun
+    if token.tag_ == "VBN" and previous is not None and previous.tag_ in ("DT", "PRP$"):
+        return False  # "the proposed below-market sale"
     if previous is not None:
         if previous.tag_ == "MD" and previous.lower_ in ("might", "may", "would", "could"):
             return False
@@ -485,10 +525,10 @@ def lead_in_proposer(sentence: SentenceContext) -> str:
 def _coordinated_states(
     sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
 ) -> list[str]:
-    """The most frequent pair of GPEs coordinated as "X and Y" in the body text."""
+    """The most frequent pair of states (not cities) coordinated as "X and Y" in the body."""
     pairs: Counter[tuple[str, str]] = Counter()
     for sentence in sentences:
-        gpes = [m for m in mentions.get(sentence.index, []) if m.type == "GPE"]
+        gpes = [m for m in mentions.get(sentence.index, []) if m.type == "GPE" and m.iso3]
         text = doc_text(sentence.span.doc)
         for left, right in itertools.pairwise(gpes):
             gap = text[left.end - sentence.doc_offset : right.start - sentence.doc_offset]
@@ -571,9 +611,9 @@ def document_proposer(
     issuers = _title_issuers(sentences, mentions) if _JOINT_TITLE.search(title) else []
     if issuers:
         return tuple(issuers)
-    states = _coordinated_states(sentences, mentions)
-    if states and (_JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3):
-        return tuple(states)
+    states = _coordinated_states(sentences, mentions) if _JOINT_TITLE.search(title) else []
+    if states:
+        return tuple(states)  # a joint statement whose title names no state
     if meta.authors:
         return tuple(meta.authors)
     title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]

@@ -6,11 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
 
 from pipeline.ingest.reader import ReadResult, read_document
+from pipeline.paths import REFERENCE_DIR
 from pipeline.types import Block, DocumentMeta
+
+PUBLISHERS_FILE = REFERENCE_DIR / "publishers.yaml"
 
 
 def meta_from_front_matter(
@@ -49,9 +56,31 @@ def read_source(
     front_matter, problems = checked_front_matter(read.front_matter)
     read.warnings.extend(problems)
     full_meta = meta_from_front_matter(doc_id, front_matter, read.media_type, meta)
+    if not full_meta.publisher and full_meta.source_url:
+        full_meta = replace(full_meta, publisher=publisher_of(full_meta.source_url))
     if not full_meta.title:
         full_meta = replace(full_meta, title=_title_from_blocks(read.blocks))
     return read, full_meta
+
+
+@cache
+def _publishers() -> dict[str, str]:
+    """Host -> publisher (`data/reference/publishers.yaml`)."""
+    data = yaml.safe_load(PUBLISHERS_FILE.read_text(encoding="utf-8")) or {}
+    return {
+        str(host).casefold(): str(name) for host, name in (data.get("publishers") or {}).items()
+    }
+
+
+def publisher_of(url: str) -> str:
+    """The publisher of the site a URL is on ("" when the table does not know it)."""
+    host = (urlsplit(url).hostname or "").casefold().removeprefix("www.")
+    known = _publishers()
+    while host:
+        if host in known:
+            return known[host]
+        host = host.partition(".")[2] if host.count(".") > 1 else ""
+    return ""
 
 
 def checked_front_matter(front_matter: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

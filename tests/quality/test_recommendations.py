@@ -219,3 +219,41 @@ def test_joint_statement_title_names_its_issuers_not_its_subject(nlp) -> None:
         "United States",
     }
     assert call.modality == "recommend"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will coordinate closely and will encourage private investment in emerging markets.",
+        "House Republicans are threatening small businesses by proposing draconian cuts.",
+        "The group launched a campaign urging their friends and family to get screened.",
+        "They discussed deplorable cases of harassment and calls for violence against Jews.",
+        "The agency will soon announce the proposed below-market sale of 18 acres.",
+        "No American should face hate or violence for who they are.",
+        "This notice shall be published in the Federal Register.",
+    ],
+)
+def test_commitments_descriptions_and_values_are_no_recommendations(nlp, text) -> None:
+    assert find_cues(one_sentence(nlp, text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We urge Congress to pass the bill without delay.",
+        "We are urging the parties to return to talks.",
+        "Congress should fund the program in full.",
+        "The Secretary recommends that agencies adopt the standard.",
+    ],
+)
+def test_prescriptions_stay_recommendations(nlp, text) -> None:
+    assert find_cues(one_sentence(nlp, text)) != []
+
+
+def test_domestic_topics_leave_little_as_other() -> None:
+    assert topic_of("", "Congress should lower prescription drug costs for patients") == "health"
+    assert topic_of("", "We urge Congress to pass the bipartisan border and asylum bill") == (
+        "immigration"
+    )
+    assert topic_of("", "Communities should invest in clean energy to cut emissions") == "climate"
+    assert topic_of("A Way Forward > 5G", "cooperation could expand beyond allies") == "telecom"

@@ -122,3 +122,18 @@ def test_unpaired_emphasis_marks_do_not_leak():
     # A space before the closing ** leaves the marks unpaired for CommonMark.
     blocks = read_markdown("**Pandemic Response: ** It is in the interest of both nations.").blocks
     assert [b.text for b in blocks] == ["Pandemic Response: It is in the interest of both nations."]
+
+
+def test_a_document_without_a_publisher_takes_its_sites(tmp_path) -> None:
+    from pipeline.ingest.source import publisher_of, read_source
+
+    source = tmp_path / "statement.md"
+    source.write_text(
+        "---\ntitle: A statement\nsource_url: https://bidenwhitehouse.archives.gov/x/\n---\n\n"
+        "The United States welcomes the agreement.\n",
+        encoding="utf-8",
+    )
+    _, meta = read_source(source)
+    assert meta.publisher == "The White House"
+    assert publisher_of("https://www.state.gov/briefings/") == "U.S. Department of State"
+    assert publisher_of("https://example.org/page") == ""
