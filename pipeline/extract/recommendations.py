@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from pipeline.extract.common import knowledge, per_vocab, title_issuers
@@ -188,6 +187,8 @@ def _valid_modal(span: Span, i: int, in_context: bool) -> bool:
     if word in ("should", "must", "shall"):
         if _is_perfect(span, j) or _no_one_subject(span, i):
             return False  # "should have done"; "No American should face hate": a value
+        if negated and verb.lemma_ == "have" and j + 1 < len(span) and span[j + 1].lower_ == "to":
+            return False  # "Parents should never have to worry": a value, not an action
         boilerplate = verb.lemma_ in _SHALL_BOILERPLATE or (
             verb.lemma_ == "be" and j + 1 < len(span) and span[j + 1].lemma_ in _SHALL_BOILERPLATE
         )
@@ -439,6 +440,9 @@ def credited_person(
 ) -> str:
     """The PERSON (else the adjacent ORG) a verb at `verb_index` credits, "" if none."""
     span = sentence.span
+    after = _speaker_after(sentence, verb_index, mentions)
+    if after:
+        return after  # "“We must act,” said Jane Doe"
     hi = _offset(sentence, span[verb_index])
     # The subject may sit before an apposition: "A contribution from Tarun Chhabra, now
     # Director ..., suggests"; the person nearest the verb is its subject or its author.
@@ -456,6 +460,23 @@ def credited_person(
     if orgs and hi - orgs[-1].end <= 2:
         return orgs[-1].name
     return ""
+
+
+_SAID = frozenset({"say", "add", "note", "state", "write", "explain", "stress", "continue"})
+
+
+def _speaker_after(
+    sentence: SentenceContext, verb_index: int, mentions: Sequence[EntityMention]
+) -> str:
+    """The person right after a saying verb that closes a quotation ("...,” said Jane Doe)."""
+    span = sentence.span
+    verb = span[verb_index]
+    before = span[verb_index - 1].text if verb_index > 0 else ""
+    if verb.lemma_ not in _SAID or before not in ("”", '"', ",", "’"):
+        return ""
+    lo = _end_offset(sentence, verb)
+    after = [m for m in mentions if m.type == "PERSON" and m.start >= lo]
+    return after[0].name if after and after[0].start - lo <= 40 else ""
 
 
 def _work_author(
@@ -511,6 +532,33 @@ def sentence_credit(sentence: SentenceContext, mentions: Sequence[EntityMention]
     return _according_to(sentence, mentions)
 
 
+# A paragraph opening with its speaker: "Sen. Debbie Stabenow: “...", "AIPAC: “..."
+_SPEAKER_LABEL = re.compile(r"^\W*(?P<label>[^:“”\"\n]{2,160}?)\s*:\s*[“\"]")
+
+
+def _quotes(block: Doc) -> bool:
+    return "“" in doc_text(block) or '"' in doc_text(block)
+
+
+def _inside_a_quotation(sentence: SentenceContext) -> bool:
+    """Whether a quotation opened earlier in the paragraph is still open at the sentence."""
+    before = doc_text(sentence.span.doc)[: sentence.span.start_char]
+    return before.count("“") > before.count("”")
+
+
+def block_speaker(first: SentenceContext, mentions: Sequence[EntityMention]) -> str:
+    """The person (else organization) a paragraph's run-in label names as the speaker of
+    the quotation that follows it; "" when the paragraph has no such label."""
+    text = doc_text(first.span.doc)
+    match = _SPEAKER_LABEL.match(text)
+    if match is None:
+        return ""
+    end = first.doc_offset + match.end("label")
+    named = [m for m in mentions if m.start < end and m.type in ("PERSON", "ORG")]
+    people = [m for m in named if m.type == "PERSON"]
+    return (people or named)[0].name if named else ""
+
+
 def lead_in_proposer(sentence: SentenceContext) -> str:
     """ "Congress" for "The Congress declares that" / "It is the sense of Congress that"."""
     match = _LEAD_IN.search(sentence.text)
@@ -522,33 +570,29 @@ def lead_in_proposer(sentence: SentenceContext) -> str:
     return re.sub(r"^(?:the|The)\s+", "", name)
 
 
-def _coordinated_states(
-    sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
-) -> list[str]:
-    """The most frequent pair of states (not cities) coordinated as "X and Y" in the body."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for sentence in sentences:
-        gpes = [m for m in mentions.get(sentence.index, []) if m.type == "GPE" and m.iso3]
-        text = doc_text(sentence.span.doc)
-        for left, right in itertools.pairwise(gpes):
-            gap = text[left.end - sentence.doc_offset : right.start - sentence.doc_offset]
-            if re.fullmatch(r"\s+and\s+(?:the\s+)?", gap) and left.name != right.name:
-                pairs[(left.name, right.name)] += 1
-    if not pairs:
-        return []
-    ((best, count),) = pairs.most_common(1)
-    return list(best) if count >= 2 else []
-
-
 def _title_issuers(
     sentences: Sequence[SentenceContext], mentions: dict[int, list[EntityMention]]
 ) -> list[str]:
-    """The names of the states issuing a joint statement, when its title names two or more."""
+    """The names of the states and intergovernmental bodies issuing a joint statement, when
+    its title names two or more."""
     title = next((s for s in sentences[:3] if s.kind == "title"), None)
     if title is None:
         return []
-    names = [m.name for m in title_issuers(title, mentions.get(title.index, []))]
-    return names if len(names) >= 2 else []
+    in_title = mentions.get(title.index, [])
+    kb = knowledge().entities
+    bodies = set(kb.rules.get("joint_issuers") or ())
+    found = [(m.start, m.name) for m in title_issuers(title, in_title)]
+    found += [(m.start, m.name) for m in in_title if m.name in bodies]
+    for token in title.span:  # "U.S.-EU", "U.S.-Japan-ROK": a compound of issuers
+        parts = re.split(r"[-–]", token.text) if re.search(r"[\w.][-–]\w", token.text) else []
+        for k, part in enumerate(parts):
+            record = kb.lookup(part)
+            if record is not None and (
+                (record.type == "GPE" and record.iso3) or record.name in bodies
+            ):
+                found.append((token.idx + k, record.name))
+    names = list(dict.fromkeys(name for _, name in sorted(found)))
+    return names if len(names) >= 2 or (len(names) == 1 and names[0] in bodies) else []
 
 
 def _first_person_plural_share(sentences: Sequence[SentenceContext]) -> float:
@@ -611,9 +655,6 @@ def document_proposer(
     issuers = _title_issuers(sentences, mentions) if _JOINT_TITLE.search(title) else []
     if issuers:
         return tuple(issuers)
-    states = _coordinated_states(sentences, mentions) if _JOINT_TITLE.search(title) else []
-    if states:
-        return tuple(states)  # a joint statement whose title names no state
     if meta.authors:
         return tuple(meta.authors)
     title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]
@@ -703,23 +744,32 @@ def extract_recommendations(
     credited: Names = ()
     lead_in: Names = ()
     section, credited_at = None, -CONTEXT_WINDOW
+    block, speaker, credited_block = None, "", None
     for sentence in sentences:
         if sentence.section != section:
             section, credited, lead_in = sentence.section, (), ()
         sent_mentions = mentions.get(sentence.index, [])
+        if sentence.span.doc is not block:
+            block = sentence.span.doc
+            speaker = full_name(block_speaker(sentence, sent_mentions), all_mentions)
+            if credited_block is not None and _quotes(credited_block):
+                credited = ()  # a quoted speaker's paragraph is over
         lead = lead_in_proposer(sentence)
         if lead:
             lead_in = (lead,)
         if sentence.kind in ("title", "heading") or len(sentence.span) < 3:
             continue
-        name = full_name(sentence_credit(sentence, sent_mentions), all_mentions)
+        name = full_name(sentence_credit(sentence, sent_mentions), all_mentions) or speaker
         credit: Names = (name,) if name else ()
-        if not credit and any(t.lower_ in _AUTHOR_VOICE for t in sentence.span):
+        quoted = _inside_a_quotation(sentence) or (
+            block is credited_block and sentence.text.lstrip()[:1] in ("“", '"')
+        )  # the quoted speaker goes on
+        if not credit and not quoted and any(t.lower_ in _AUTHOR_VOICE for t in sentence.span):
             credited = ()  # the author speaks in their own voice again
         recent = bool(credited) and sentence.index - credited_at <= CONTEXT_WINDOW
         cues = find_cues(sentence, in_context=bool(recent or credit or lead_in))
         if credit:
-            credited, credited_at = credit, sentence.index
+            credited, credited_at, credited_block = credit, sentence.index, block
         if not cues:
             continue
         rows.extend(_rows(sentence, cues, sent_mentions, credited or lead_in or default))

@@ -231,6 +231,7 @@ def test_joint_statement_title_names_its_issuers_not_its_subject(nlp) -> None:
         "The agency will soon announce the proposed below-market sale of 18 acres.",
         "No American should face hate or violence for who they are.",
         "This notice shall be published in the Federal Register.",
+        "Parents should never have to worry about the safety of their children.",
     ],
 )
 def test_commitments_descriptions_and_values_are_no_recommendations(nlp, text) -> None:
@@ -257,3 +258,46 @@ def test_domestic_topics_leave_little_as_other() -> None:
     )
     assert topic_of("", "Communities should invest in clean energy to cut emissions") == "climate"
     assert topic_of("A Way Forward > 5G", "cooperation could expand beyond allies") == "telecom"
+
+
+def _recommendations_of(nlp, tmp_path, markdown: str):
+    from pipeline.knowledge.entities import load_entity_kb as entity_kb
+
+    path = tmp_path / "doc.md"
+    path.write_text(markdown, encoding="utf-8")
+    document = read_and_segment(path, nlp)
+    entities = extract_entities(document.sentences, document.meta, entity_kb())
+    return extract_recommendations(document.sentences, document.meta, entities)
+
+
+def test_quoted_speakers_are_the_proposers_of_their_quotations(nlp, tmp_path) -> None:
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        "---\ntitle: Leaders Applaud the Plan\n"
+        "source_url: https://bidenwhitehouse.archives.gov/x/\n---\n\n"
+        "The President announced a plan today.\n\n"
+        "**Sen. Debbie Stabenow:** “We need to do everything we can to limit the harm.”\n\n"
+        "“Congress must pass this bill now,” said Jane Marlowe, president of the Harbor "
+        "Workers Union. “We should not wait another year.”\n\n"
+        "Communities should apply for the grants before March.\n",
+    )
+
+    def proposers(quote: str) -> tuple[str, ...]:
+        return row_with(rows, quote).proposers
+
+    assert proposers("We need to do everything") == ("Debbie Stabenow",)
+    assert proposers("Congress must pass this bill") == ("Jane Marlowe",)
+    assert proposers("We should not wait") == ("Jane Marlowe",)
+    assert proposers("Communities should apply") == ("The White House",)
+
+
+def test_a_joint_statements_title_names_its_issuers(nlp, tmp_path) -> None:
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        "---\ntitle: U.S.-EU Joint Statement of the Trade and Technology Council\n---\n\n"
+        "The United States and the European Union met in Sweden. Russia and Belarus must "
+        "end the war. Russia and Belarus continue their aggression.\n",
+    )
+    assert {row.proposers for row in rows} == {("United States", "European Union")}
