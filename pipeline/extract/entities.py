@@ -935,7 +935,7 @@ def _ner_candidates(
         span = _clean_tokens(ent)
         if span is None:
             continue
-        span = _repaired(span, mapped, sentence)
+        span = _repaired(_without_a_role(span), mapped, sentence)
         if span is None:
             continue
         if mapped in _EXTENDED_LEFT or head_type(span, rules.names) == "ORG":
@@ -974,7 +974,9 @@ def _ner_candidate(
     rest = [t for t in span if not any(c.start <= t.idx < c.end for c in inner)]
     if _is_generic(rest, rules.generic):
         return None  # "the U.S.-Japan Alliance": only the states inside are names
-    span = _organization_part(_first_of_two(span, rules), rules)
+    span = _without_a_role(_organization_part(_first_of_two(span, rules), rules))
+    if span is None:
+        return None
     if mapped in ("ORG", "FAC", "GPE") and (person := _person_after_office(span, rules)):
         span, mapped = person, "PERSON"  # "USAID Administrator Power", "Economy Tatiana Clouthier"
     type_ = _unresolved_type(mapped, span, rules)
@@ -1006,10 +1008,12 @@ def _ner_candidate(
 _SEPARATORS = frozenset({"•", "|", "·", "/", "(", ")", "[", "]", ";"})
 
 
-def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
+def _repaired(span: Span | None, label: str, sentence: Span) -> Span | None:
     """The model's span made whole, or cut to a name: cut at a separator or a possessive
     (a person's name keeps its own), extended over the rest of a name the model cut short
     ("City of" + "Saint Louis", "Jean-Yves Le" + "Drian"), without trailing function words."""
+    if span is None:
+        return None
     doc = span.doc
     start, end = span.start, span.end
     for i in range(start, end):
@@ -1027,6 +1031,20 @@ def _repaired(span: Span, label: str, sentence: Span) -> Span | None:
 
 
 _EXTENDED_LEFT = frozenset({"ORG", "FAC", "LAW", "EVENT"})
+# Plurals of roles that open a phrase about an organization's people, not its name.
+_ROLE_PLURALS = frozenset({
+    "Trustees", "Members", "Administrators", "Directors", "Officials", "Leaders", "Employees",
+    "Officers", "Commissioners", "Governors", "Representatives", "Delegates", "Heads", "Staff",
+    "Secretaries", "Ambassadors", "Chairs", "Regents", "Fellows", "Alumni", "Graduates",
+})  # fmt: skip
+
+
+def _without_a_role(span: Span) -> Span | None:
+    """ "Trustees of the Truman Foundation", "Administrators of the EPA": the organization."""
+    if len(span) > 2 and span[0].text in _ROLE_PLURALS and span[1].lower_ == "of":
+        start = span.start + (3 if span[2].lower_ == "the" else 2)
+        return span.doc[start : span.end] if start < span.end else None
+    return span
 
 
 def _extended_complement(span: Span, sentence: Span, rules: _Rules) -> Span:
@@ -1116,22 +1134,43 @@ def _extended_left(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> S
 
 def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> Span:
     """A name the model cut before its end, made whole: over capitalized words after it
-    ("University of Alaska" + "Fairbanks") or over "of" and a name after an organization's
-    head ("Federal Home Loan Bank" + "of Atlanta"); never over a title, an office, a known
-    name standing alone, a person, a date or an acronym (at most three words), nor over
-    the start of a title ("Indiana Senate" + "Minority Leader")."""
+    ("University of Alaska" + "Fairbanks"), over hyphens joining them ("of Anti" +
+    "-Corruption Authorities"), over "of" and a name after an organization's head ("Federal
+    Home Loan Bank" + "of Atlanta"), or over "in" and a known region after a name's
+    complement ("Organization for Security and Cooperation" + "in Europe"); never over a
+    title, an office, a known name standing alone, a person, a date or an acronym (at most
+    four words), nor over the start of a title ("Indiana Senate" + "Minority Leader")."""
     doc, end = span.doc, span.end
-    limit = min(span.end + 3, sentence.end)
+    limit = min(span.end + 6, sentence.end)
     if end < limit and doc[end].lower_ in ("of", "for") and doc[end - 1].whitespace_:
         if rules.names.heads.get(doc[end - 1].text) != "ORG":
             return span
         end += 1
-    if _hyphen_joined(doc, end, sentence):
-        return doc[span.start : end + 2]  # "University of Nebraska" + "-Kearney"
-    stop = _name_run(doc, end, limit, kb, rules)
-    if stop == end or not doc[end - 1].whitespace_ or _opens_a_title(doc, stop, rules):
+    elif _in_a_region(span, end, sentence, kb, rules):
+        return doc[span.start : end + 2]
+    stop = end
+    while stop < limit:
+        if _hyphen_joined(doc, stop, sentence):
+            stop += 2
+        elif doc[stop - 1].whitespace_ and _a_name_part(doc[stop], kb, rules):
+            stop += 1
+        else:
+            break
+    if stop == end or _opens_a_title(doc, stop, rules):
         return span
     return doc[span.start : stop]
+
+
+def _in_a_region(span: Span, end: int, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:
+    """ "Organization for Security and Cooperation" + "in Europe": a name whose complement
+    ends in no head word, followed by "in" and a known region or state."""
+    doc = span.doc
+    if end + 1 >= sentence.end or doc[end].lower_ != "in" or not doc[end - 1].whitespace_:
+        return False
+    if not any(t.lower_ in ("for", "of") for t in span) or rules.names.heads.get(span[-1].text):
+        return False
+    record = kb.lookup(doc[end + 1].text)
+    return record is not None and record.type in ("LOC", "GPE") and doc[end + 1].is_title
 
 
 def _hyphen_joined(doc: Doc, index: int, sentence: Span) -> bool:

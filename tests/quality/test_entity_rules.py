@@ -717,3 +717,27 @@ def test_a_surname_after_the_names_a_thing_not_the_person(nlp, kb) -> None:
         "Today the Nasher is open to all visitors.",
     )
     assert [m.text for m in found if m.name == "Raymond D. Nasher"] == ["Raymond D. Nasher"]
+
+
+def test_people_of_an_organization_are_not_its_name(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "She serves on the Board of Trustees of the Harry S Truman Scholarship Foundation.",
+        "The Administrators of the Environmental Protection Agency met in Denver.",
+    )
+    names = {m.name for m in found}
+    assert "Harry S Truman Scholarship Foundation" in names
+    assert not any(name.startswith(("Trustees", "Administrators")) for name in names)
+
+
+def test_names_cut_at_a_hyphen_or_before_in_a_region_are_made_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Members of the East African Association of Anti-Corruption Authorities attended.",
+        "Observers from the Organization for Security and Cooperation in Europe watched.",
+    )
+    texts = {m.text for m in found}
+    assert "East African Association of Anti-Corruption Authorities" in texts
+    assert "Organization for Security and Cooperation in Europe" in texts
