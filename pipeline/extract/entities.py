@@ -441,9 +441,10 @@ def _statutes(sentence: Span, kb: EntityKB, rules: _Rules) -> list[_Candidate]:
         if drop == 0 and len(words_) > 2 and _leads_in(words_):
             drop = 2  # "Thanks to the Infrastructure Law", "Under the ... Act"
         while drop < len(words_) - 1 and (
-            words_[drop].lower() in STOP_WORDS or _a_verb_form(words_[drop])
+            words_[drop].lower() in STOP_WORDS
+            or (_a_verb_form(words_[drop]) and words_[drop + 1].lower() in STOP_WORDS)
         ):
-            drop += 1  # "Through the", "Repealing the"
+            drop += 1  # "Through the", "Repealing the"; not "Voting Rights Act"
         lead = sum(len(w) + 1 for w in words_[:drop])
         start, name = start + lead, name[lead:]
         if _organization_of_law(name.split(" "), rules):
@@ -1058,6 +1059,8 @@ def _extended_complement(span: Span, sentence: Span, rules: _Rules) -> Span:
     while end < min(span.end + 4, sentence.end) and doc[end - 1].whitespace_:
         token = doc[end]
         if token.lower_ == "and" and end + 1 < sentence.end and _is_name_word(doc[end + 1]):
+            if is_acronym(doc[end + 1].text):
+                break  # "Coalition for Epidemic Preparedness Innovation and COVAX": two names
             end += 1
             continue
         if not _is_name_word(token) or token.text in titles or _is_office(token, rules):

@@ -741,3 +741,15 @@ def test_names_cut_at_a_hyphen_or_before_in_a_region_are_made_whole(nlp, kb) -> 
     texts = {m.text for m in found}
     assert "East African Association of Anti-Corruption Authorities" in texts
     assert "Organization for Security and Cooperation in Europe" in texts
+
+
+def test_a_laws_name_opening_with_a_gerund_keeps_it(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "The Voting Rights Act protects every citizen.",
+        "Repealing the Affordable Care Act would hurt families.",
+    )
+    names = {m.name for m in found}
+    assert {"Voting Rights Act", "Affordable Care Act"} <= names
+    assert "Rights Act" not in names
