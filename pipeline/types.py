@@ -137,6 +137,7 @@ class Recommendation:
     addressees: tuple[str, ...] = ()  # canonical names of who is to act, when the text says
     topic: str = "other"
     modality: str = "should"
+    confidence: float = 1.0  # the recommendation classifier's score (pipeline/learn)
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from pipeline.extract.common import knowledge, per_vocab, title_issuers
+from pipeline.learn.classifier import accepted
 from pipeline.nlp.segment import doc_text
 from pipeline.types import DocumentMeta, EntityMention, Recommendation, SentenceContext
 
@@ -736,7 +737,15 @@ def _modality(group: Sequence[Cue]) -> str:
 def extract_recommendations(
     sentences: list[SentenceContext], meta: DocumentMeta, entities: list[EntityMention]
 ) -> list[Recommendation]:
-    """Every recommending sentence (or clause) of one document, with its proposer."""
+    """Every recommending sentence (or clause) of one document, with its proposer: the
+    clauses the cue rules find that the recommendation classifier accepts."""
+    return _classified(candidate_recommendations(sentences, meta, entities), sentences)
+
+
+def candidate_recommendations(
+    sentences: list[SentenceContext], meta: DocumentMeta, entities: list[EntityMention]
+) -> list[Recommendation]:
+    """Every clause the cue rules take for a recommendation, with its proposer."""
     mentions = _mentions_by_sentence(entities)
     default = document_proposer(sentences, meta, mentions)
     all_mentions = [m for group in mentions.values() for m in group]
@@ -774,6 +783,26 @@ def extract_recommendations(
             continue
         rows.extend(_rows(sentence, cues, sent_mentions, credited or lead_in or default))
     return rows
+
+
+def _clause(row: Recommendation, sentence: SentenceContext) -> tuple[str, str, list[str]]:
+    """What the classifier reads of a row: its text, its sentence, its tokens' tags."""
+    start, end = row.start - sentence.doc_offset, row.end - sentence.doc_offset
+    tags = [t.tag_ for t in sentence.span if start <= t.idx < end]
+    return row.text, sentence.text, tags
+
+
+def _classified(
+    rows: list[Recommendation], sentences: Sequence[SentenceContext]
+) -> list[Recommendation]:
+    """The rows the recommendation classifier accepts, each with its score."""
+    by_index = {sentence.index: sentence for sentence in sentences}
+    verdicts = accepted([_clause(row, by_index[row.sentence_index]) for row in rows])
+    return [
+        replace(row, confidence=score)
+        for row, (keep, score) in zip(rows, verdicts, strict=True)
+        if keep
+    ]
 
 
 def _rows(

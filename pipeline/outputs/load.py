@@ -60,9 +60,12 @@ def _schema(table: str) -> dict[str, Any]:
 
 
 def pandas_dtype(field_spec: dict[str, Any]) -> str:
-    """The pandas dtype a schema field loads as: Int64, datetime64, category or string."""
+    """The pandas dtype a schema field loads as: Int64, Float64, datetime64, category or
+    string."""
     if field_spec.get("type") == "integer":
         return "Int64"
+    if field_spec.get("type") == "number":
+        return "Float64"
     if field_spec.get("type") == "date":
         return "datetime64"
     if "enum" in field_spec.get("constraints", {}):
@@ -79,6 +82,10 @@ def _typed_column(values: pd.Series, field_spec: dict[str, Any], table: str) -> 
         numbers = pd.to_numeric(values, errors="coerce")
         _fail_on_coerced(values, numbers, name, "an integer")
         return numbers.astype("Int64")
+    if kind == "Float64":
+        numbers = pd.to_numeric(values, errors="coerce")
+        _fail_on_coerced(values, numbers, name, "a number")
+        return numbers.astype("Float64")
     if kind == "datetime64":
         days = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         _fail_on_coerced(values, days, name, "an ISO date (YYYY-MM-DD)")

@@ -91,6 +91,10 @@ def integer_columns(table: str) -> list[str]:
     return [f["name"] for f in load_schema(table)["fields"] if f["type"] == "integer"]
 
 
+def number_columns(table: str) -> list[str]:
+    return [f["name"] for f in load_schema(table)["fields"] if f["type"] == "number"]
+
+
 def datapackage_descriptor(name: str = "briefdata") -> dict[str, Any]:
     resources = []
     for table in TABLES:
@@ -180,6 +184,8 @@ def _check_schema(table: str, frame: pd.DataFrame, report: ValidationReport) -> 
     typed = frame.copy()
     for column in integer_columns(table):
         typed[column] = pd.to_numeric(typed[column], errors="coerce").astype("Int64")
+    for column in number_columns(table):
+        typed[column] = pd.to_numeric(typed[column], errors="coerce")
     try:
         _pandera_schema(table).validate(typed, lazy=True)
     except pandera.errors.SchemaErrors as errors:

@@ -20,7 +20,14 @@ from pipeline.release.record import (
     TreatyFacts,
     split_list,
 )
-from pipeline.release.schema import DOC_COLUMN, TABLES, integer_columns, list_columns, read_table
+from pipeline.release.schema import (
+    DOC_COLUMN,
+    TABLES,
+    integer_columns,
+    list_columns,
+    number_columns,
+    read_table,
+)
 
 
 def stale_records(release: Path, doc_ids: list[str]) -> dict[str, DocumentRecord]:
@@ -72,12 +79,15 @@ def record_from_tables(doc_id: str, tables: dict[str, pd.DataFrame], text: str) 
 def _row(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """A published row as a record's row: lists split, integers as integers."""
     lists, integers = set(list_columns(table)), set(integer_columns(table))
+    numbers = set(number_columns(table))
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in lists:
             out[key] = split_list(value)
         elif key in integers:
             out[key] = None if _text(value) == "" else int(value)
+        elif key in numbers:
+            out[key] = None if _text(value) == "" else float(value)
         else:
             out[key] = _text(value)
     return out

@@ -88,7 +88,7 @@ def document_record(
         {"recommendation_id": f"{doc_id}:r{n:05d}", **located(r),
          "proposer": r.proposers or _default_proposer(meta), "proposer_entity_id": "",
          "addressee": list(r.addressees), "topic": r.topic, "modality": r.modality,
-         "section": extraction.sentences[r.sentence_index].section}
+         "confidence": r.confidence, "section": extraction.sentences[r.sentence_index].section}
         for n, r in enumerate(ordered(extraction.recommendations), 1)
     ]  # fmt: skip
     record.rows["citations"] = [

@@ -19,8 +19,10 @@ from pipeline.paths import PACKAGE_DIR, PROJECT_DIR, REFERENCE_DIR
 from pipeline.run.cache import record_key
 
 # Code that shapes a document's record; editing it invalidates the cache.
-RECORD_CODE = ("ingest", "nlp", "extract", "knowledge", "types.py", "text.py",
+RECORD_CODE = ("ingest", "nlp", "extract", "knowledge", "learn", "types.py", "text.py",
                "release/record.py")  # fmt: skip
+# Models trained here that extraction reads (a retrained model re-extracts every document).
+TRAINED_MODELS = PROJECT_DIR / "data" / "models"
 # Code that turns records into a release (tables, links, manifest, report).
 RELEASE_CODE = ("release", "run", "outputs/report.py", "extract/citations.py")  # fmt: skip
 
@@ -56,7 +58,17 @@ def model_fingerprint() -> dict[str, str]:
         "name": name,
         "version": model_version(name),
         "spacy": importlib.metadata.version("spacy"),
+        "trained": trained_models_version(),
     }
+
+
+def trained_models_version(root: Path = TRAINED_MODELS) -> str:
+    """Hash of every file of the models trained here (`data/models/`)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def fingerprint() -> dict[str, Any]:

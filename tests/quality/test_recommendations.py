@@ -7,6 +7,7 @@ from spacy.language import Language
 
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.recommendations import (
+    candidate_recommendations,
     extract_recommendations,
     find_cues,
     lead_in_proposer,
@@ -267,7 +268,7 @@ def _recommendations_of(nlp, tmp_path, markdown: str):
     path.write_text(markdown, encoding="utf-8")
     document = read_and_segment(path, nlp)
     entities = extract_entities(document.sentences, document.meta, entity_kb())
-    return extract_recommendations(document.sentences, document.meta, entities)
+    return candidate_recommendations(document.sentences, document.meta, entities)
 
 
 def test_quoted_speakers_are_the_proposers_of_their_quotations(nlp, tmp_path) -> None:
@@ -301,3 +302,15 @@ def test_a_joint_statements_title_names_its_issuers(nlp, tmp_path) -> None:
         "end the war. Russia and Belarus continue their aggression.\n",
     )
     assert {row.proposers for row in rows} == {("United States", "European Union")}
+
+
+def test_the_classifier_keeps_prescriptions_and_drops_descriptions(nlp, tmp_path) -> None:
+    from pipeline.learn.classifier import accepted
+
+    def verdict(sentence: str) -> bool:
+        tags = [t.tag_ for t in nlp(sentence)]
+        return accepted([(sentence, sentence, tags)])[0][0]
+
+    assert verdict("Congress should pass the bill to lower prescription drug costs.")
+    assert verdict("We urge all parties to return to the negotiating table.")
+    assert not verdict("You should be unmuted now.")
