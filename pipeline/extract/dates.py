@@ -752,10 +752,13 @@ _RE_FISCAL_YEAR = re.compile(r"\b(?:[Ff]iscal\s+[Yy]ear|FY)\s*['’]?(?P<y>\d{4}
 
 
 def rule_fiscal_year(match: re.Match, context: Context) -> Iterator[Candidate]:
+    """ "Fiscal Year 2023", "FY23": the U.S. federal fiscal year, October 1 of the year
+    before to September 30 (its value stays the year it is named for)."""
     digits = match.group("y")
     year = int(digits) if len(digits) == 4 else 2000 + int(digits)
     if _plausible_year(year):
-        yield from _candidate(match, year_value(year), priority=2)
+        timex = Timex(f"{year:04d}", "date", "year", f"{year - 1:04d}-10-01", f"{year:04d}-09-30")
+        yield from _candidate(match, timex, priority=2)
 
 
 _RE_DECADE = re.compile(

@@ -389,3 +389,11 @@ def test_a_clock_time_takes_its_sentences_day_never_the_publication_day(nlp):
     assert rows["4:30 p.m."].value == "2021-05-03T16:30"
     alone = rows_by_text(dates_in(nlp, "Doors open at 9 a.m. sharp.", published="2021-06-01"))
     assert alone["9 a.m."].value == "XXXX-XX-XXT09:00"
+
+
+def test_a_fiscal_year_runs_from_october_to_september(nlp):
+    rows = rows_by_text(
+        dates_in(nlp, "The Budget for Fiscal Year 2023 rises.", published="2022-03-28")
+    )
+    row = rows["Fiscal Year 2023"]
+    assert (row.value, row.range_start, row.range_end) == ("2023", "2022-10-01", "2023-09-30")
