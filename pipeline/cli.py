@@ -300,8 +300,16 @@ def _print_summary(manifest: dict[str, Any], record: dict[str, Any], output: Pat
 
 @app.command()
 def add(
-    file: Annotated[Path, typer.Argument(help="A PDF, Markdown or text file.")],
-    title: Annotated[str, typer.Option(help="The document's title.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE_OR_URL",
+            help="A PDF, Word, web page, Markdown or text file, or the URL of a page or file.",
+        ),
+    ],
+    title: Annotated[
+        str, typer.Option(help="The document's title (a URL's page may give it).")
+    ] = "",
     doc_id: Annotated[
         str | None, typer.Option("--id", help="Source id (default: the file name as a slug).")
     ] = None,
@@ -323,17 +331,38 @@ def add(
 ) -> None:
     """Register a document and copy it into data/raw/; then `briefdata run`.
 
-    Everything is checked before anything is written: the date, the licence, the
-    file (not already registered under another id), the metadata a run needs.
-    """
-    from pipeline.sources.maintain import add_source
+    A URL is downloaded, its type told from its content, and its title, authors, date,
+    publisher, canonical address and licence taken from the page or file (any option given
+    here wins). Everything is checked before anything is written: the date, the licence,
+    the file (not already registered under another id), the metadata a run needs.
 
+    Examples: briefdata add brief.pdf --title "A Brief" --published 2021-04;
+    briefdata add https://example.org/briefs/alliances --author "Jane Doe"
+    """
+    from pipeline.sources.maintain import add_source, add_url
+
+    fields = {
+        "url": url, "download_url": download_url, "authors": tuple(author or ()),
+        "publisher": publisher, "published": published, "license": license_,
+        "cites": tuple(cites or ()),
+    }  # fmt: skip
     with _reported_errors():
-        source = add_source(
-            registry, raw, file, title=title, doc_id=doc_id, url=url,
-            download_url=download_url, authors=tuple(author or ()), publisher=publisher,
-            published=published, license=license_, cites=tuple(cites or ()),
-        )  # fmt: skip
+        if file.startswith(("http://", "https://")):
+            from pipeline.run.options import Settings
+
+            settings = Settings.from_env()
+            overrides = {**fields, "title": title, "doc_id": doc_id}
+            source, found = add_url(
+                registry, raw, file, timeout=settings.fetch_timeout, overrides=overrides
+            )
+            shown = ", ".join(
+                f"{k}: {'; '.join(v) if isinstance(v, tuple) else v}" for k, v in found.items()
+            )
+            out.print(f"the page says {shown or 'nothing of itself'}", highlight=False)
+        else:
+            if not title:
+                raise BriefdataError("--title is required for a file")
+            source = add_source(registry, raw, Path(file), title=title, doc_id=doc_id, **fields)
     out.print(
         f"registered [bold]{source.id}[/] ({raw / source.path}); run `briefdata run` to publish it",
         highlight=False,

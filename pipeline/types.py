@@ -40,6 +40,7 @@ class DocumentMeta:
     source_url: str = ""
     license: str = ""
     media_type: str = ""
+    language: str = ""  # ISO 639-1, detected from the text when the registry says nothing
 
     @property
     def anchor(self) -> date | None:

@@ -15,9 +15,12 @@ def run_extractors(
     meta: DocumentMeta, text: str, sentences: list[SentenceContext]
 ) -> DocumentExtraction:
     """Every extractor over one segmented document: entities first, then what reads them."""
+    dates = extract_dates(sentences, meta)
+    if meta.language not in ("", "en"):
+        # The English models misread other languages: only the dates' rules apply.
+        return DocumentExtraction(meta=meta, text=text, sentences=sentences, dates=dates)
     known = knowledge()
     entities = extract_entities(sentences, meta, known.entities)
-    dates = extract_dates(sentences, meta)
     treaties = extract_treaties(sentences, meta, known.treaties, entities, dates)
     return DocumentExtraction(
         meta=meta,

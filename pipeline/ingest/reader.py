@@ -12,12 +12,16 @@ from pipeline.errors import IngestError
 from pipeline.ingest.normalize import MAX_WORD_CHARS, drop_overlong_words
 from pipeline.types import Block
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {
     ".md": "text/markdown",
     ".markdown": "text/markdown",
     ".txt": "text/plain",
     ".text": "text/plain",
     ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".docx": DOCX,
 }
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _HAS_WORD = re.compile(r"\w")
@@ -49,7 +53,7 @@ def media_type_of(path: Path) -> str:
 
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """Blocks of normalized text from a Markdown, text or PDF file."""
+    """Blocks of normalized text from a Markdown, text, PDF, HTML or Word file."""
     media_type = media_type_of(path)
     if not path.is_file():
         raise IngestError(path, "file not found")
@@ -58,8 +62,41 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResu
         raise IngestError(path, "empty file (0 bytes)")
     if size > max_bytes:
         raise IngestError(path, f"file is {size:,} bytes, over the size limit of {max_bytes:,}")
-    result = _read_pdf(path) if media_type == "application/pdf" else _read_text(path, media_type)
+    if media_type == "application/pdf":
+        result = _read_pdf(path)
+    elif media_type in ("text/html", DOCX):
+        result = _read_structured(path, media_type)
+    else:
+        result = _read_text(path, media_type)
     return _without_overlong_words(path, result)
+
+
+def _read_structured(path: Path, media_type: str) -> ReadResult:
+    """A web page or a Word file; whatever goes wrong is an `IngestError` naming it."""
+    kind = "HTML" if media_type == "text/html" else "a Word document"
+    try:
+        if media_type == "text/html":
+            from pipeline.ingest.html import read_html
+
+            text, warnings = decode_text(path, path.read_bytes())
+            parsed = read_html(text)
+        else:
+            from pipeline.ingest.docx import read_docx
+
+            warnings, parsed = [], read_docx(path)
+    except RecursionError as error:
+        raise IngestError(path, f"cannot be read as {kind}: nested too deeply") from error
+    except Exception as error:
+        problem = f"cannot be read as {kind}: {type(error).__name__}: {error}"
+        raise IngestError(path, problem) from error
+    if not parsed.blocks:
+        raise IngestError(path, "no text found")
+    return ReadResult(
+        blocks=parsed.blocks,
+        media_type=media_type,
+        front_matter=parsed.front_matter,
+        warnings=warnings + [f"{path.name}: {warning}" for warning in parsed.warnings],
+    )
 
 
 def _read_text(path: Path, media_type: str) -> ReadResult:

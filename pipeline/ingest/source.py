@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.ingest.reader import ReadResult, read_document
+from pipeline.nlp.language import LANGUAGE_NAMES, language_of
 from pipeline.paths import REFERENCE_DIR
 from pipeline.types import Block, DocumentMeta
 
@@ -58,6 +59,14 @@ def read_source(
     full_meta = meta_from_front_matter(doc_id, front_matter, read.media_type, meta)
     if not full_meta.publisher and full_meta.source_url:
         full_meta = replace(full_meta, publisher=publisher_of(full_meta.source_url))
+    if not full_meta.language:
+        full_meta = replace(full_meta, language=language_of(" ".join(b.text for b in read.blocks)))
+    if full_meta.language != "en":
+        read.warnings.append(
+            f"{path.name}: written in {LANGUAGE_NAMES.get(full_meta.language, full_meta.language)}"
+            f" ({full_meta.language}); the English models do not read it, so only its document,"
+            " sentences and dates are published"
+        )
     if not full_meta.title:
         full_meta = replace(full_meta, title=_title_from_blocks(read.blocks))
     return read, full_meta

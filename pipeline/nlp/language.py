@@ -13,6 +13,10 @@ from functools import cache
 _WORD = re.compile(r"[^\W\d_]+")
 _OTHER_LANGUAGES = ("es", "fr", "pt", "de", "it")
 _MIN_FUNCTION_WORDS = 3  # fewer than this: too short to tell, read as English
+LANGUAGE_NAMES = {
+    "en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German",
+    "it": "Italian",
+}  # fmt: skip
 
 
 @cache
@@ -37,3 +41,26 @@ def is_english(text: str) -> bool:
     if en + foreign < _MIN_FUNCTION_WORDS:
         return True
     return en >= foreign
+
+
+@cache
+def _stop_words(code: str) -> frozenset[str]:
+    from importlib import import_module
+
+    return frozenset(import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
+
+
+def language_of(text: str) -> str:
+    """The ISO 639-1 code of the language whose function words (spaCy's stop-word lists
+    of en, es, fr, pt, de, it) are most frequent in the text; "en" when too few are found
+    to tell."""
+    words = [w.casefold() for w in _WORD.findall(text[:20000])]
+    codes = ("en", *_OTHER_LANGUAGES)
+    sets = {code: _stop_words(code) for code in codes}
+    counts = dict.fromkeys(codes, 0.0)
+    for word in words:
+        owners = [code for code in codes if word in sets[code]]
+        for code in owners:  # a word of k languages counts 1/k for each
+            counts[code] += 1 / len(owners)
+    best = max(codes, key=lambda code: (counts[code], code == "en"))
+    return best if counts[best] >= _MIN_FUNCTION_WORDS else "en"

@@ -111,6 +111,7 @@ def _document_row(meta: DocumentMeta, text: str, sha256: str, pages: int | None)
         "source_url": meta.source_url,
         "license": meta.license,
         "media_type": meta.media_type,
+        "language": meta.language or "en",
         "sha256": sha256,
         "pages": pages,
         "words": len(text.split()),

@@ -18,7 +18,8 @@ from pipeline.text import document_id, printable
 from pipeline.types import DocumentMeta
 
 # When two files of a folder give one document id, the richer format is read.
-FORMAT_RANK = {".md": 0, ".markdown": 0, ".pdf": 1, ".txt": 2, ".text": 2}
+FORMAT_RANK = {".md": 0, ".markdown": 0, ".docx": 1, ".html": 2, ".htm": 2, ".pdf": 3,
+               ".txt": 4, ".text": 4}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,69 @@ def _checked(
     parsed = parse_entry(entry, "new source")
     assert isinstance(parsed, Source), parsed
     return {key: entry[key] for key in FIELDS if key in entry}
+
+
+# ---------------------------------------------------------------- from the web
+
+_SIGNATURES = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"))
+
+
+def suffix_of_content(data: bytes) -> str:
+    """The file type the bytes are (".pdf", ".docx", ".html", ".txt"), not what the URL says."""
+    for signature, suffix in _SIGNATURES:
+        if data.startswith(signature):
+            return suffix
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
+        return ".html"
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = "the download is neither a PDF, a Word file, a web page nor text"
+        raise RegistryError(problem) from error
+    return ".txt"
+
+
+def found_metadata(path: Path) -> dict[str, Any]:
+    """What a downloaded file says of itself: a page's or a Word file's metadata."""
+    from pipeline.ingest.reader import read_document
+
+    front = read_document(path).front_matter if path.suffix in (".html", ".docx") else {}
+    found = {
+        "title": front.get("title", ""),
+        "authors": tuple(front.get("authors") or ()),
+        "publisher": front.get("publisher", ""),
+        "published": str(front.get("date") or "")[:10],
+        "url": front.get("source_url", ""),
+        "license": front.get("license", ""),
+    }
+    return {key: value for key, value in found.items() if value}
+
+
+def add_url(
+    registry_path: Path, raw: Path, url: str, *, timeout: float, overrides: dict[str, Any]
+) -> tuple[Source, dict[str, Any]]:
+    """Download `url`, detect its type from its content, take its metadata (the maintainer's
+    `overrides` win) and register it as `add_source` does; returns the source and what the
+    page said."""
+    import tempfile
+    from urllib.parse import urlsplit
+
+    from pipeline.sources.fetch import download
+
+    data = download(url, timeout=timeout)
+    suffix = suffix_of_content(data)
+    stem = document_id(Path(urlsplit(url).path).stem or urlsplit(url).hostname or "page")
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{stem}{suffix}"
+        file.write_bytes(data)
+        found = found_metadata(file)
+        fields = {**found, **{k: v for k, v in overrides.items() if v}}
+        fields.setdefault("url", url)
+        if suffix != ".html":
+            fields.setdefault("download_url", url)
+        title = fields.pop("title", "")
+        if not title:
+            raise RegistryError(f"{url}: the file names no title; pass --title")
+        doc_id = fields.pop("doc_id", None) or document_id(title)[:80].strip("-")
+        return add_source(registry_path, raw, file, title=title, doc_id=doc_id, **fields), found

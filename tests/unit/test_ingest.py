@@ -137,3 +137,73 @@ def test_a_document_without_a_publisher_takes_its_sites(tmp_path) -> None:
     assert meta.publisher == "The White House"
     assert publisher_of("https://www.state.gov/briefings/") == "U.S. Department of State"
     assert publisher_of("https://example.org/page") == ""
+
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>Ties | Example Institute</title>
+<meta name="author" content="Jane Marlowe"><meta property="og:site_name" content="Example Institute">
+<meta property="article:published_time" content="2023-05-04T09:00:00Z">
+<link rel="canonical" href="https://example.org/briefs/ties"></head><body>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies</div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/research">Research</a></li></ul></nav>
+<main><article><h1>U.S.-Japan Ties</h1><h2>Background</h2>
+<p>The United States and Japan signed the Treaty of Mutual Cooperation and Security in
+January 1960.<sup><a href="#fn1">1</a></sup> The alliance has deepened since then, and both
+governments now plan regular exercises.</p><h2>Recommendations</h2>
+<ul><li>Congress should fund the new command.</li><li>The allies must share intelligence.</li></ul>
+<table><tr><th>Year</th><th>Event</th></tr><tr><td>1951</td><td>Security Treaty signed</td></tr>
+</table><h2>Notes</h2><ol><li id="fn1">Treaty text, U.S. Department of State.</li></ol>
+</article></main><footer><p>All rights reserved. Privacy policy.</p></footer>
+<script>console.log("tracking")</script></body></html>"""
+
+
+def test_a_web_pages_main_content_becomes_blocks_and_its_metadata_front_matter() -> None:
+    from pipeline.ingest.html import read_html
+
+    page = read_html(PAGE)
+    kinds = [(block.kind, block.text) for block in page.blocks]
+    assert kinds[0] == ("title", "U.S.-Japan Ties")
+    assert ("list_item", "Congress should fund the new command.") in kinds
+    assert ("body", "1951; Security Treaty signed") in kinds
+    assert ("footnote", "Treaty text, U.S. Department of State.") in kinds
+    body = next(text for kind, text in kinds if text.startswith("The United States"))
+    assert "January 1960. The alliance" in body  # the footnote mark is gone
+    assert all("cookies" not in text and text not in ("Home", "Research") for _, text in kinds)
+    assert all("rights reserved" not in text for _, text in kinds)
+    sections = {block.section for block in page.blocks if block.kind == "list_item"}
+    assert sections == {"Recommendations"}
+    assert page.front_matter == {
+        "title": "U.S.-Japan Ties",
+        "authors": ["Jane Marlowe"],
+        "publisher": "Example Institute",
+        "date": "2023-05-04",
+        "source_url": "https://example.org/briefs/ties",
+    }
+
+
+def test_a_word_files_styles_make_headings_lists_tables_and_notes(tmp_path) -> None:
+    import docx
+
+    from pipeline.ingest.docx import read_docx
+
+    document = docx.Document()
+    document.core_properties.title = "Ties"
+    document.core_properties.author = "Jane Marlowe"
+    document.add_paragraph("U.S.-Japan Ties", style="Title")
+    document.add_heading("Recommendations", level=1)
+    document.add_paragraph("Congress should fund the new command.", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "1951", "Security Treaty signed"
+    document.add_heading("Notes", level=1)
+    document.add_paragraph("Treaty text, U.S. Department of State.", style="List Number")
+    path = tmp_path / "ties.docx"
+    document.save(str(path))
+    read = read_docx(path)
+    assert [(b.kind, b.text, b.section) for b in read.blocks] == [
+        ("title", "U.S.-Japan Ties", ""),
+        ("heading", "Recommendations", "Recommendations"),
+        ("list_item", "Congress should fund the new command.", "Recommendations"),
+        ("body", "1951; Security Treaty signed", "Recommendations"),
+        ("heading", "Notes", "Notes"),
+        ("footnote", "Treaty text, U.S. Department of State.", "Footnotes"),
+    ]
+    assert read.front_matter == {"title": "Ties", "authors": ["Jane Marlowe"]}

@@ -28,3 +28,25 @@ def test_other_languages_are_not_english(text: str) -> None:
 )
 def test_english_and_too_short_to_tell_are_english(text: str) -> None:
     assert is_english(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The United States and Japan will expand their cooperation on security.", "en"),
+        ("Les États-Unis et le Japon renforceront leur coopération dans la région.", "fr"),
+        (
+            "Die Vereinigten Staaten und Japan werden ihre Zusammenarbeit in der Region ausbauen.",
+            "de",
+        ),
+        (
+            "Estados Unidos y Japón ampliarán su cooperación en materia de seguridad en la región.",
+            "es",
+        ),
+        ("Yes.", "en"),
+    ],
+)
+def test_a_documents_language_is_told_by_its_function_words(text, code) -> None:
+    from pipeline.nlp.language import language_of
+
+    assert language_of(text) == code

@@ -16,12 +16,12 @@ from tests.conftest import ROOT
 def test_folder_files_that_collide_on_one_doc_id_are_refused(tmp_path):
     (tmp_path / "Report 1.md").write_text("# One\n")
     (tmp_path / "report-1.md").write_text("# Two\n")
-    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "notes.pptx").write_bytes(b"PK")
     plan = plan_run(Settings(input_dir=tmp_path))
     assert [item.doc_id for item in plan.items] == ["report-1"]
     (failure,) = plan.failed
     assert failure.doc_id == "report-1" and "duplicate document id 'report-1'" in failure.error
-    assert any("notes.docx: skipped, unsupported file type '.docx'" in w for w in plan.warnings)
+    assert any("notes.pptx: skipped, unsupported file type '.pptx'" in w for w in plan.warnings)
 
 
 def test_on_a_collision_the_richer_format_is_read_whatever_the_order(tmp_path):
