@@ -35,7 +35,8 @@ def record(doc_id: str, text: str) -> DocumentRecord:
     }  # fmt: skip
     document = {
         "doc_id": doc_id, "title": doc_id, "authors": [], "publisher": "", "published": "2021",
-        "source_url": "", "license": "", "media_type": "text/plain", "sha256": "0" * 64,
+        "source_url": "", "license": "", "media_type": "text/plain", "language": "en",
+        "sha256": "0" * 64,
         "pages": None, "words": len(text.split()), "status": "current",
     }  # fmt: skip
     rows = {table: [] for table in DOCUMENT_TABLES}

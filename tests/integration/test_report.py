@@ -267,6 +267,7 @@ def _document_row(doc: Doc, doc_id: str, text: str) -> dict[str, str]:
         "source_url": "https://example.org/" + doc_id,
         "license": "CC BY-NC 4.0",
         "media_type": "application/pdf" if doc.pages else "text/markdown",
+        "language": "en",
         "sha256": hashlib.sha256(text.encode()).hexdigest(),
         "pages": str(doc.pages or ""),
         "words": str(len(text.split())),
@@ -405,6 +406,7 @@ def _annotate(
                 "addressee": "the United States",
                 "topic": topic,
                 "modality": modality,
+                "confidence": "0.9",
                 "section": "",
             }
         )

@@ -107,7 +107,7 @@ class Builder:
         self.offsets[doc_id] = starts
         self.data.rows["documents"].append(
             {"doc_id": doc_id, "title": title, "published": published,
-             "media_type": "text/markdown", "sha256": "0" * 64, "words": "10",
+             "media_type": "text/markdown", "language": "en", "sha256": "0" * 64, "words": "10",
              "status": "current"}
         )  # fmt: skip
         for index, (sentence, start) in enumerate(zip(sentences, starts, strict=True)):
