@@ -522,15 +522,38 @@ def _is_saying_verb(span: Span, k: int) -> bool:
     return token.tag_ == "NNS" and k > 0 and span[k - 1].pos_ == "PROPN"
 
 
-def sentence_credit(sentence: SentenceContext, mentions: Sequence[EntityMention]) -> str:
-    """A person this sentence credits through a reporting or saying verb."""
+def sentence_credit(
+    sentence: SentenceContext, mentions: Sequence[EntityMention], meta: DocumentMeta | None = None
+) -> str:
+    """A person this sentence credits through a reporting or saying verb: named, or by an
+    office ("The President calls on Congress") held on the document's date."""
     span = sentence.span
     for k in range(len(span)):
         if _is_saying_verb(span, k):
             person = credited_person(sentence, k, mentions)
+            office = _office_subject(span, k)
+            if not person and office and meta is not None:
+                person = office_holder(office, meta)
             if person:
                 return person
     return _according_to(sentence, mentions)
+
+
+_OFFICES = {"president": "President", "vice president": "Vice President"}
+
+
+def _office_subject(span: Span, k: int) -> str:
+    """ "the President (again) calls on": the office named as the verb's subject."""
+    j = k - 1
+    while j >= 0 and span[j].pos_ == "ADV":
+        j -= 1
+    if j < 1 or span[j].lower_ != "president":
+        return ""
+    vice = span[j - 1].lower_ == "vice"
+    article = span[j - 2] if vice and j >= 2 else span[j - 1]
+    if article.lower_ != "the":
+        return ""
+    return _OFFICES["vice president" if vice else "president"]
 
 
 # A paragraph opening with its speaker: "Sen. Debbie Stabenow: “...", "AIPAC: “..."
@@ -639,6 +662,44 @@ def _byline(
     return ()
 
 
+# Documents a head of state or government issues in person.
+_PRESIDENTIAL = re.compile(
+    r"^\W*(?:memorandum|executive order|proclamation|letter|message|notice|presidential "
+    r"(?:memorandum|determination|proclamation)|national security memorandum)\b",
+    re.IGNORECASE,
+)
+
+
+def publisher_country(meta: DocumentMeta) -> str:
+    """The state the document's publisher belongs to ("USA" for the White House)."""
+    record = knowledge().entities.lookup(meta.publisher) if meta.publisher else None
+    return record.country or record.iso3 if record is not None else ""
+
+
+def office_holder(title: str, meta: DocumentMeta) -> str:
+    """Who held `title` ("President") in the publisher's state on the document's date."""
+    country = publisher_country(meta)
+    if not country or not meta.published:
+        return ""
+    record = knowledge().entities.office_holder(title, country, meta.published)
+    return record.name if record is not None else ""
+
+
+def _leading_body(title: str) -> str:
+    """The intergovernmental body a title opens with, by any of its names."""
+    kb = knowledge().entities
+    for name in kb.rules.get("joint_issuers") or ():
+        record = kb.lookup(name)
+        for surface in record.surfaces if record is not None else (name,):
+            if re.match(rf"^\W*(?:the\s+)?{re.escape(surface)}\b", title, re.IGNORECASE):
+                return name
+    return ""
+
+
+def _presidential_author(title: str, meta: DocumentMeta) -> str:
+    return office_holder("President", meta) if _PRESIDENTIAL.match(title) else ""
+
+
 def document_proposer(
     sentences: Sequence[SentenceContext],
     meta: DocumentMeta,
@@ -658,7 +719,13 @@ def document_proposer(
         return tuple(issuers)
     if meta.authors:
         return tuple(meta.authors)
+    holder = _presidential_author(title, meta)
+    if holder:
+        return (holder,)  # "Memorandum on ...", "Letter to the Speaker ...": the President's
     title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]
+    body = _leading_body(title)
+    if body:
+        return (body,)  # "Quad Principles on ...", "G7 Leaders' Statement"
     title_people = [m for m in title_mentions if m.type == "PERSON"]
     if title_people:
         return (title_people[0].name,)  # "Statement from President Joe Biden on ..."
@@ -768,7 +835,7 @@ def candidate_recommendations(
             lead_in = (lead,)
         if sentence.kind in ("title", "heading") or len(sentence.span) < 3:
             continue
-        name = full_name(sentence_credit(sentence, sent_mentions), all_mentions) or speaker
+        name = full_name(sentence_credit(sentence, sent_mentions, meta), all_mentions) or speaker
         credit: Names = (name,) if name else ()
         quoted = _inside_a_quotation(sentence) or (
             block is credited_block and sentence.text.lstrip()[:1] in ("“", '"')

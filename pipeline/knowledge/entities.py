@@ -96,6 +96,17 @@ def fold_key(text: str) -> tuple[str, str]:
     return ("N", bare.casefold())
 
 
+@dataclass(frozen=True)
+class Role:
+    """An office a person held: its title, the state, and the months it began and ended."""
+
+    title: str
+    country: str
+    start: str  # YYYY-MM
+    end: str  # YYYY-MM, "" when still held
+    record: EntityRecord
+
+
 @dataclass
 class EntityKB:
     """Records plus the indexes that `lookup` uses."""
@@ -108,6 +119,17 @@ class EntityKB:
     _index: dict[tuple[str, str], list[EntityRecord]] = field(default_factory=dict, repr=False)
     non_entity_surfaces: tuple[str, ...] = ()
     _organizations: dict[str, EntityRecord] = field(default_factory=dict, repr=False)
+    roles: tuple[Role, ...] = ()  # offices people held (officials.yaml)
+
+    def office_holder(self, title: str, country: str, on: str) -> EntityRecord | None:
+        """The person who held `title` for `country` (ISO alpha-3) on the ISO date `on`
+        ("President", "USA", "2023-05-04"); None when the knowledge base does not say."""
+        month = on[:7]
+        for role in self.roles:
+            held = role.start <= month and (not role.end or month < role.end)
+            if role.title == title and role.country == country and held:
+                return role.record
+        return None
 
     def __post_init__(self) -> None:
         for record in self.records:
@@ -306,7 +328,25 @@ def build_kb(data: dict[str, Any], version: str) -> EntityKB:
         version=version,
         family_names=_family_names(records, by_id),
         non_entity_surfaces=surfaces,
+        roles=_roles(records, by_id),
     )
+
+
+def _roles(records: list[EntityRecord], items: dict[str, dict]) -> tuple[Role, ...]:
+    """Every office the entries' `roles` list, each with its holder's record."""
+    found = []
+    for record in records:
+        for role in items.get(record.id, {}).get("roles") or ():
+            found.append(
+                Role(
+                    str(role.get("title", "")),
+                    str(role.get("country", "")),
+                    str(role.get("start", "")),
+                    str(role.get("end", "") or ""),
+                    record,
+                )
+            )
+    return tuple(found)
 
 
 @lru_cache(maxsize=4)

@@ -264,6 +264,7 @@ def test_domestic_topics_leave_little_as_other() -> None:
 def _recommendations_of(nlp, tmp_path, markdown: str):
     from pipeline.knowledge.entities import load_entity_kb as entity_kb
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "doc.md"
     path.write_text(markdown, encoding="utf-8")
     document = read_and_segment(path, nlp)
@@ -314,3 +315,35 @@ def test_the_classifier_keeps_prescriptions_and_drops_descriptions(nlp, tmp_path
     assert verdict("Congress should pass the bill to lower prescription drug costs.")
     assert verdict("We urge all parties to return to the negotiating table.")
     assert not verdict("You should be unmuted now.")
+
+
+WH = "source_url: https://bidenwhitehouse.archives.gov/briefing-room/x/\n"
+
+
+def test_an_office_named_as_the_speaker_is_its_holder_on_the_documents_date(nlp, tmp_path):
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        f"---\ntitle: Statement by the Press Secretary\ndate: '2023-06-01'\n{WH}---\n\n"
+        "The President again calls on Congress to pass the Equality Act without delay.\n\n"
+        "The Vice President urges states to protect voting rights.\n",
+    )
+    assert row_with(rows, "calls on Congress").proposers == ("Joe Biden",)
+    assert row_with(rows, "urges states").proposers == ("Kamala Harris",)
+
+
+def test_a_presidential_memorandum_is_the_presidents_and_a_bodys_title_the_bodys(nlp, tmp_path):
+    memo = _recommendations_of(
+        nlp,
+        tmp_path,
+        f"---\ntitle: Memorandum on the Federal Workforce\ndate: '2023-06-01'\n{WH}---\n\n"
+        "Agencies should recruit from every community.\n",
+    )
+    assert row_with(memo, "Agencies should recruit").proposers == ("Joe Biden",)
+    quad = _recommendations_of(
+        nlp,
+        tmp_path / "quad",
+        f"---\ntitle: Quad Principles on Supply Chains\ndate: '2023-05-20'\n{WH}---\n\n"
+        "Governments should diversify the sources of critical technologies.\n",
+    )
+    assert row_with(quad, "Governments should diversify").proposers == ("Quad",)
