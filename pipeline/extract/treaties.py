@@ -748,7 +748,53 @@ def extract_treaties(
                 if any(re.search(rf"\b{head}\b", n, re.IGNORECASE) for n in names):
                     last_by_head[head] = (cand.sentence.index, cand)
         mentions.append(_to_mention(cand, meta))
-    return _date_signed(mentions, dates, meta, sentences)
+    return _date_signed(_short_names_joined(mentions, kb), dates, meta, sentences)
+
+
+def _short_names_joined(mentions: list[TreatyMention], kb: TreatyKB) -> list[TreatyMention]:
+    """A name the document also writes longer is that agreement ("Tuna Treaty" after the
+    "South Pacific Tuna Treaty"); a name of no more than its head and an organization
+    ("UN Convention") is the one agreement of that head the document names, and no
+    agreement when it names none or several. Known agreements keep their names."""
+    kept, by_key = [], {m.key: m for m in mentions}
+    for mention in mentions:
+        if mention.key in kb.by_id:
+            kept.append(mention)
+            continue
+        words = _content_words(mention.name)
+        others = [o for o in by_key.values() if o.key != mention.key]
+        longer = [o for o in others if words < _content_words(o.name)]
+        target = longer[0] if len({o.key for o in longer}) == 1 else None
+        if target is None and not words - _HEAD_AND_OWNER_WORDS:
+            heads = words & _HEAD_WORDS
+            same = [o for o in others if heads & _content_words(o.name)]
+            if len({o.key for o in same}) != 1:
+                continue  # "UN Convention" alone: which one is not said
+            target = same[0]
+        if target is not None:
+            mention = replace(
+                mention, key=target.key, name=target.name, kind=target.kind,
+                parties=target.parties, signed=target.signed, amended=target.amended,
+                status=target.status, aliases=target.aliases, wikidata_id=target.wikidata_id,
+            )  # fmt: skip
+        kept.append(mention)
+    return kept
+
+
+_HEAD_WORDS = frozenset(
+    w.casefold() for w in ("treaty", "agreement", "convention", "accord", "accords", "pact",
+                           "protocol", "charter", "declaration", "statement", "framework")
+)  # fmt: skip
+_HEAD_AND_OWNER_WORDS = _HEAD_WORDS | frozenset({"un", "u.n.", "united", "nations", "joint"})
+
+
+def _content_words(name: str) -> frozenset[str]:
+    return frozenset(
+        w for w in re.findall(r"[\w.'-]+", fold_key(name)) if w not in _FUNCTION_WORDS_FOLDED
+    )
+
+
+_FUNCTION_WORDS_FOLDED = frozenset({"the", "of", "on", "for", "and", "in", "to", "a", "an"})
 
 
 def _passage(

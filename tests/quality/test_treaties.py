@@ -217,3 +217,18 @@ def test_a_signature_date_the_text_gives_wins_over_the_knowledge_bases(model, kb
     dates = _dates(same, meta)
     [m] = extract_treaties(same, meta, kb, _entities(same, meta), dates)
     assert m.signed == "2016-04-22"  # the known day refines the text's year
+
+
+def test_a_short_name_is_the_longer_one_the_document_writes(model, kb):
+    text = (
+        "The United States and Pacific Island states renewed the South Pacific Tuna Treaty "
+        "in 2016. The Tuna Treaty gives U.S. vessels access to the fisheries. Delegates "
+        "discussed the Convention against Torture. The UN Convention bans such practices."
+    )
+    sentences = _sentences(model, text)
+    meta = DocumentMeta("t", published="2021-04-16")
+    dates = _dates(sentences, meta)
+    found = extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates)
+    by_text = {m.text: m.name for m in found}
+    assert by_text["Tuna Treaty"] == by_text["South Pacific Tuna Treaty"]
+    assert by_text["UN Convention"] == by_text["Convention against Torture"]
