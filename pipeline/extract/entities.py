@@ -593,10 +593,14 @@ def _a_language(span: Span, sentence: Span) -> bool:
         token = doc[i]
         if token.lower_ in _SPEAKING:
             return True
-        if not (token.is_space or token.text in (",", "and", "or") or token.is_title):
+        passes = token.text in (",", "and", "or") or token.lower_ in _LIST_VERBS
+        if not (token.is_space or passes or token.is_title):
             return False
         i -= 1
     return False
+
+
+_LIST_VERBS = frozenset({"include", "includes", "including", "are", "is", "such", "as"})
 
 
 def _named_as_a_kind(span: Span) -> bool:
@@ -946,7 +950,11 @@ def _ner_candidates(
             span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
             span = _extended_right(_extended_over_an_office(span, sentence), sentence, kb, rules)
-        if mapped == "PERSON":
+        if mapped == "PERSON" and _possessive_head(span.doc, span.end, sentence, rules):
+            # "Dakota Cattlemen" + "'s Association": an organization, not a person
+            span = _extended_left(_extended_right(span, sentence, kb, rules), sentence, kb, rules)
+            mapped = "ORG"
+        elif mapped == "PERSON":
             span = _with_suffix(_before_possessive(_strip_titles(span, rules.span_titles)))
         candidate = _ner_candidate(ent.label_, mapped, span, kb, rules, kb_spans)
         if candidate is not None:
@@ -1145,6 +1153,8 @@ def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> 
     four words), nor over the start of a title ("Indiana Senate" + "Minority Leader")."""
     doc, end = span.doc, span.end
     limit = min(span.end + 6, sentence.end)
+    if _possessive_head(doc, end, sentence, rules):
+        return doc[span.start : end + 2]  # "Luhansk People" + "'s Republic"
     if end < limit and doc[end].lower_ in ("of", "for") and doc[end - 1].whitespace_:
         if rules.names.heads.get(doc[end - 1].text) != "ORG":
             return span
@@ -1162,6 +1172,17 @@ def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> 
     if stop == end or _opens_a_title(doc, stop, rules):
         return span
     return doc[span.start : stop]
+
+
+def _possessive_head(doc: Doc, index: int, sentence: Span, rules: _Rules) -> bool:
+    """Whether "'s" and an organization's or place's head word follow ("People's Republic",
+    "Cattlemen's Association", "Children's Hospital"): the rest of one name."""
+    return (
+        index + 1 < sentence.end
+        and doc[index].text in ("'s", "\u2019s")
+        and doc[index + 1].text in rules.names.heads
+        and rules.names.heads[doc[index + 1].text] in ("ORG", "GPE", "FAC", "LOC")
+    )
 
 
 def _in_a_region(span: Span, end: int, sentence: Span, kb: EntityKB, rules: _Rules) -> bool:

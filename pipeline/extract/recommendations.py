@@ -619,14 +619,6 @@ def _title_issuers(
     return names if len(names) >= 2 or (len(names) == 1 and names[0] in bodies) else []
 
 
-def _first_person_plural_share(sentences: Sequence[SentenceContext]) -> float:
-    body = [s for s in sentences if s.kind in ("body", "list_item")]
-    if not body:
-        return 0.0
-    voiced = sum(any(t.lower_ in _FIRST_PERSON_PLURAL for t in s.span) for s in body)
-    return voiced / len(body)
-
-
 def full_name(name: str, mentions: Sequence[EntityMention]) -> str:
     """A surname resolved to the fullest name in the document ending with it."""
     if not name or " " in name:
@@ -732,10 +724,11 @@ def document_proposer(
     byline = _byline(sentences, mentions)
     if byline:
         return byline
-    if _JOINT_TITLE.search(title) or _first_person_plural_share(sentences) > 0.3:
+    if _JOINT_TITLE.search(title):
+        # "Carbis Bay G7 Summit Communiqué" -> G7; not the subject of a press call's title
         issuers = [m for m in title_mentions if m.type in ("GPE", "ORG")]
         if issuers:
-            return _names(issuers)  # "Carbis Bay G7 Summit Communiqué" -> G7
+            return _names(issuers)
     return (meta.publisher,) if meta.publisher else ()
 
 

@@ -122,3 +122,17 @@ def test_a_pages_metadata_is_the_documents(runs):
     assert mexico["published"] == "2021-03-01"
     assert mexico["media_type"] == "text/html"
     assert mexico["language"] == "en"
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+@pytest.mark.parametrize("attribute", ["date_value", "treaty_signed", "treaty_parties", "proposer"])
+def test_a_renditions_attributes_agree_within_two_points(runs, kind, attribute):
+    def accuracy(documents: dict) -> float:
+        counts = [d["accuracy_counts"].get(attribute) for d in documents.values()]
+        right = sum(c[0] for c in counts if c)
+        total = sum(c[1] for c in counts if c)
+        return right / total if total else 1.0
+
+    markdown, _ = runs["md"]
+    rendition, _ = runs[kind]
+    assert accuracy(rendition) >= accuracy(markdown) - 0.02, (kind, attribute)

@@ -753,3 +753,15 @@ def test_a_laws_name_opening_with_a_gerund_keeps_it(nlp, kb) -> None:
     names = {m.name for m in found}
     assert {"Voting Rights Act", "Affordable Care Act"} <= names
     assert "Rights Act" not in names
+
+
+def test_a_possessive_before_an_organizations_head_belongs_to_its_name(nlp, kb) -> None:
+    found = mentions(
+        nlp, kb, "The award went to the South Dakota Cattlemen's Association last year."
+    )
+    assert ("South Dakota Cattlemen's Association", "ORG") in named(found)
+
+
+def test_a_nationality_in_a_list_of_languages_is_a_language(nlp, kb) -> None:
+    found = mentions(nlp, kb, "His foreign languages include Thai and Vietnamese.")
+    assert not any(m.type == "NORP" for m in found)

@@ -347,3 +347,15 @@ def test_a_presidential_memorandum_is_the_presidents_and_a_bodys_title_the_bodys
         "Governments should diversify the sources of critical technologies.\n",
     )
     assert row_with(quad, "Governments should diversify").proposers == ("Quad",)
+
+
+def test_the_subject_of_a_press_calls_title_is_not_its_speaker(nlp, tmp_path) -> None:
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        "---\ntitle: Background Press Call by Senior Administration Officials on Nicaragua\n"
+        f"date: '2021-11-15'\n{WH}---\n\n"
+        "We have imposed sanctions on officials of the regime. We strongly urge the Ortega "
+        "regime to cease its repression.\n",
+    )
+    assert row_with(rows, "urge the Ortega regime").proposers == ("The White House",)
