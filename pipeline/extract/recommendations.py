@@ -451,8 +451,12 @@ def credited_person(
     if people:
         lo = people[-1].end - sentence.doc_offset
         between = [t for t in span[:verb_index] if t.idx >= lo]
-        if any(t.lower_ in ("we", "i", "you") or t.tag_ in ("VBD", "VBZ", "VBP") for t in between):
+        if any(
+            t.lower_ in ("we", "i", "you") or (t.tag_ in ("VBD", "VBZ", "VBP") and t.pos_ != "AUX")
+            for t in between
+        ):
             return ""  # someone else speaks, or the person belongs to another clause
+            # ("President Biden is calling for": "is" only helps the verb)
         return people[-1].name
     authored = _work_author(sentence, verb_index, mentions)
     if authored:
@@ -531,9 +535,10 @@ def sentence_credit(
     for k in range(len(span)):
         if _is_saying_verb(span, k):
             person = credited_person(sentence, k, mentions)
-            office = _office_subject(span, k)
-            if not person and office and meta is not None:
-                person = office_holder(office, meta)
+            offices = _office_subjects(span, k)
+            if not person and offices and meta is not None:
+                holders = [office_holder(office, meta) for office in offices]
+                person = "; ".join(dict.fromkeys(h for h in holders if h))
             if person:
                 return person
     return _according_to(sentence, mentions)
@@ -542,18 +547,24 @@ def sentence_credit(
 _OFFICES = {"president": "President", "vice president": "Vice President"}
 
 
-def _office_subject(span: Span, k: int) -> str:
-    """ "the President (again) calls on": the office named as the verb's subject."""
+def _office_subjects(span: Span, k: int) -> list[str]:
+    """ "the President (again) calls on", "the President and Vice President are calling
+    for": the offices named as the verb's subject, in order."""
     j = k - 1
-    while j >= 0 and span[j].pos_ == "ADV":
+    while j >= 0 and (span[j].pos_ in ("ADV", "AUX") or span[j].lower_ == "both"):
         j -= 1
-    if j < 1 or span[j].lower_ != "president":
-        return ""
-    vice = span[j - 1].lower_ == "vice"
-    article = span[j - 2] if vice and j >= 2 else span[j - 1]
-    if article.lower_ != "the":
-        return ""
-    return _OFFICES["vice president" if vice else "president"]
+    found: list[str] = []
+    while j >= 1 and span[j].lower_ == "president":
+        vice = span[j - 1].lower_ == "vice"
+        found.insert(0, _OFFICES["vice president" if vice else "president"])
+        j -= 2 if vice else 1
+        if j >= 0 and span[j].lower_ == "the":
+            return found
+        if j >= 0 and span[j].lower_ in ("and", "&"):
+            j -= 1
+            continue
+        return []
+    return []
 
 
 # A paragraph opening with its speaker: "Sen. Debbie Stabenow: “...", "AIPAC: “..."
@@ -828,8 +839,8 @@ def candidate_recommendations(
             lead_in = (lead,)
         if sentence.kind in ("title", "heading") or len(sentence.span) < 3:
             continue
-        name = full_name(sentence_credit(sentence, sent_mentions, meta), all_mentions) or speaker
-        credit: Names = (name,) if name else ()
+        names = sentence_credit(sentence, sent_mentions, meta) or speaker
+        credit: Names = tuple(full_name(n, all_mentions) for n in names.split("; ") if n)
         quoted = _inside_a_quotation(sentence) or (
             block is credited_block and sentence.text.lstrip()[:1] in ("“", '"')
         )  # the quoted speaker goes on

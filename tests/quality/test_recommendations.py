@@ -359,3 +359,15 @@ def test_the_subject_of_a_press_calls_title_is_not_its_speaker(nlp, tmp_path) ->
         "regime to cease its repression.\n",
     )
     assert row_with(rows, "urge the Ortega regime").proposers == ("The White House",)
+
+
+def test_a_named_speaker_with_an_auxiliary_and_two_offices_are_credited(nlp, tmp_path) -> None:
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        f"---\ntitle: Fact Sheet on Voting Rights\ndate: '2023-06-01'\n{WH}---\n\n"
+        "President Biden is calling on Congress to pass the Freedom to Vote Act.\n\n"
+        "The President and Vice President are calling for an end to partisan gerrymandering.\n",
+    )
+    assert row_with(rows, "calling on Congress").proposers == ("Joe Biden",)
+    assert row_with(rows, "calling for an end").proposers == ("Joe Biden", "Kamala Harris")
