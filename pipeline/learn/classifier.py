@@ -45,11 +45,14 @@ class Judged:
 def features(text: str, sentence: str, tags: Sequence[str]) -> str:
     """What the classifier reads: the clause's words, the rest of its sentence marked apart
     (so that "said Jane" after a quotation counts differently from inside it), the
-    part-of-speech tags of its verbs and modals (tense, mood), and a few marks: a first
+    part-of-speech tags of its verbs and modals (tense, mood) and of the word before its
+    first modal (its subject: a name, a pronoun, a common noun), and a few marks: a first
     person, "will", a quotation."""
     rest = sentence.replace(text, " ").strip() if text in sentence else ""
     marked = [f"ctx_{word}" for word in rest.split()[:30]]
     marks = [f"tag_{tag}" for tag in tags if tag.startswith(("V", "MD"))]
+    if "MD" in tags and tags.index("MD") > 0:  # who the modal binds: a name, a pronoun, a noun
+        marks.append(f"subject_{tags[tags.index('MD') - 1]}")
     if _FIRST_PERSON.search(text):
         marks.append("mark_first_person")
     if _WILL.search(text):
