@@ -950,7 +950,11 @@ def _ner_candidates(
             span = _extended_complement(span, sentence, rules)
             span = _extended_over_a_list(span, sentence, kb, rules)
             span = _extended_right(_extended_over_an_office(span, sentence), sentence, kb, rules)
-        if mapped == "PERSON" and _possessive_head(span.doc, span.end, sentence, rules):
+        inner = [t.i for t in span[1:-1] if _possessive_head(span.doc, t.i, sentence, rules)]
+        if mapped == "PERSON" and inner:
+            # "Luhansk People's Republic" tagged PERSON: a place or a body, named whole
+            mapped = rules.names.heads[span.doc[inner[0] + 1].text]
+        elif mapped == "PERSON" and _possessive_head(span.doc, span.end, sentence, rules):
             # "Dakota Cattlemen" + "'s Association": an organization, not a person
             span = _extended_left(_extended_right(span, sentence, kb, rules), sentence, kb, rules)
             mapped = "ORG"
@@ -1154,7 +1158,8 @@ def _extended_right(span: Span, sentence: Span, kb: EntityKB, rules: _Rules) -> 
     doc, end = span.doc, span.end
     limit = min(span.end + 6, sentence.end)
     if _possessive_head(doc, end, sentence, rules):
-        return doc[span.start : end + 2]  # "Luhansk People" + "'s Republic"
+        end += 2  # "Luhansk People" + "'s Republic", "Princeton University" + "'s School"
+        span, limit = doc[span.start : end], min(end + 6, sentence.end)
     if end < limit and doc[end].lower_ in ("of", "for") and doc[end - 1].whitespace_:
         if rules.names.heads.get(doc[end - 1].text) != "ORG":
             return span

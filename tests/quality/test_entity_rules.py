@@ -765,3 +765,15 @@ def test_a_possessive_before_an_organizations_head_belongs_to_its_name(nlp, kb) 
 def test_a_nationality_in_a_list_of_languages_is_a_language(nlp, kb) -> None:
     found = mentions(nlp, kb, "His foreign languages include Thai and Vietnamese.")
     assert not any(m.type == "NORP" for m in found)
+
+
+def test_names_with_a_possessive_inside_are_named_whole(nlp, kb) -> None:
+    found = mentions(
+        nlp,
+        kb,
+        "Officials of the self-proclaimed Luhansk People's Republic were sanctioned.",
+        "She works at the Children's Hospital of Philadelphia.",
+    )
+    names = named(found)
+    assert ("Luhansk People's Republic", "GPE") in names
+    assert ("Children's Hospital of Philadelphia", "ORG") in names
