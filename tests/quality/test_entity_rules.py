@@ -772,7 +772,7 @@ def test_names_with_a_possessive_inside_are_named_whole(nlp, kb) -> None:
         nlp,
         kb,
         "Officials of the self-proclaimed Luhansk People's Republic were sanctioned.",
-        "She works at the Children's Hospital of Philadelphia.",
+        "She visited the Children's Hospital of Philadelphia on Monday.",
     )
     names = named(found)
     assert ("Luhansk People's Republic", "GPE") in names
