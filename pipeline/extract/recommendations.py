@@ -688,6 +688,28 @@ def office_holder(title: str, meta: DocumentMeta) -> str:
     return record.name if record is not None else ""
 
 
+_COMPOUND = re.compile(
+    r"^\W*(?:the\s+)?(?P<a>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)[-–](?P<b>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)"
+)
+
+
+def _leading_compound(title: str) -> Names:
+    """The two issuers a title opens with, joined by a hyphen ("ASEAN-U.S. ...",
+    "Australia-United States ..."), when both are states or intergovernmental bodies."""
+    match = _COMPOUND.match(title)
+    if match is None:
+        return ()
+    kb = knowledge().entities
+    bodies = set(kb.rules.get("joint_issuers") or ())
+    names = []
+    for part in (match.group("a"), match.group("b")):
+        record = kb.lookup(part) or kb.lookup(part.split()[0])
+        if record is None or not ((record.type == "GPE" and record.iso3) or record.name in bodies):
+            return ()
+        names.append(record.name)
+    return tuple(dict.fromkeys(names)) if len(set(names)) == 2 else ()
+
+
 def _leading_body(title: str) -> str:
     """The intergovernmental body a title opens with, by any of its names."""
     kb = knowledge().entities
@@ -726,6 +748,9 @@ def document_proposer(
     if holder:
         return (holder,)  # "Memorandum on ...", "Letter to the Speaker ...": the President's
     title_mentions = [m for s in sentences if s.kind == "title" for m in mentions.get(s.index, [])]
+    pair = _leading_compound(title)
+    if pair:
+        return pair  # "ASEAN-U.S. Leaders' Statement", "Australia-United States Ministerial"
     body = _leading_body(title)
     if body:
         return (body,)  # "Quad Principles on ...", "G7 Leaders' Statement"

@@ -371,3 +371,14 @@ def test_a_named_speaker_with_an_auxiliary_and_two_offices_are_credited(nlp, tmp
     )
     assert row_with(rows, "calling on Congress").proposers == ("Joe Biden",)
     assert row_with(rows, "calling for an end").proposers == ("Joe Biden", "Kamala Harris")
+
+
+def test_a_title_opening_with_two_issuers_names_the_proposers(nlp, tmp_path) -> None:
+    rows = _recommendations_of(
+        nlp,
+        tmp_path,
+        "---\ntitle: ASEAN-U.S. Leaders' Statement on the Strategic Partnership\n"
+        f"date: '2022-05-13'\n{WH}---\n\n"
+        "All parties should refrain from actions that escalate tensions in the region.\n",
+    )
+    assert row_with(rows, "should refrain").proposers == ("ASEAN", "United States")
