@@ -62,51 +62,29 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResu
         raise IngestError(path, "empty file (0 bytes)")
     if size > max_bytes:
         raise IngestError(path, f"file is {size:,} bytes, over the size limit of {max_bytes:,}")
-    if media_type == "application/pdf":
-        result = _read_pdf(path)
-    elif media_type in ("text/html", DOCX):
-        result = _read_structured(path, media_type)
-    else:
-        result = _read_text(path, media_type)
+    result = _read_pdf(path) if media_type == "application/pdf" else _read_text(path, media_type)
     return _without_overlong_words(path, result)
 
 
-def _read_structured(path: Path, media_type: str) -> ReadResult:
-    """A web page or a Word file; whatever goes wrong is an `IngestError` naming it."""
-    kind = "HTML" if media_type == "text/html" else "a Word document"
-    try:
-        if media_type == "text/html":
-            from pipeline.ingest.html import read_html
-
-            text, warnings = decode_text(path, path.read_bytes())
-            parsed = read_html(text)
-        else:
-            from pipeline.ingest.docx import read_docx
-
-            warnings, parsed = [], read_docx(path)
-    except RecursionError as error:
-        raise IngestError(path, f"cannot be read as {kind}: nested too deeply") from error
-    except Exception as error:
-        problem = f"cannot be read as {kind}: {type(error).__name__}: {error}"
-        raise IngestError(path, problem) from error
-    if not parsed.blocks:
-        raise IngestError(path, "no text found")
-    return ReadResult(
-        blocks=parsed.blocks,
-        media_type=media_type,
-        front_matter=parsed.front_matter,
-        warnings=warnings + [f"{path.name}: {warning}" for warning in parsed.warnings],
-    )
+_KINDS = {"text/markdown": "Markdown", "text/plain": "plain text", "text/html": "HTML",
+          DOCX: "a Word document"}  # fmt: skip
 
 
 def _read_text(path: Path, media_type: str) -> ReadResult:
-    """A Markdown or plain-text file; whatever goes wrong is an `IngestError` naming it."""
-    text, warnings = decode_text(path, path.read_bytes())
-    from pipeline.ingest.markdown import read_markdown, read_plain_text
-
-    kind = "Markdown" if media_type == "text/markdown" else "plain text"
+    """A Markdown, plain-text, web-page or Word file; whatever goes wrong is an
+    `IngestError` naming it."""
+    kind = _KINDS[media_type]
+    warnings: list[str] = []
     try:
-        parsed = read_markdown(text) if media_type == "text/markdown" else read_plain_text(text)
+        if media_type == DOCX:
+            from pipeline.ingest.docx import read_docx
+
+            parsed = read_docx(path)
+        else:
+            text, warnings = decode_text(path, path.read_bytes())
+            parsed = _parsed_text(text, media_type)
+    except IngestError:
+        raise
     except RecursionError as error:
         raise IngestError(path, f"cannot be read as {kind}: nested too deeply") from error
     except MemoryError as error:
@@ -122,6 +100,16 @@ def _read_text(path: Path, media_type: str) -> ReadResult:
         front_matter=parsed.front_matter,
         warnings=warnings + [f"{path.name}: {warning}" for warning in parsed.warnings],
     )
+
+
+def _parsed_text(text: str, media_type: str) -> Any:
+    """Blocks, front matter and warnings of a decoded Markdown, plain-text or HTML file."""
+    from pipeline.ingest.html import read_html
+    from pipeline.ingest.markdown import read_markdown, read_plain_text
+
+    if media_type == "text/html":
+        return read_html(text)
+    return read_markdown(text) if media_type == "text/markdown" else read_plain_text(text)
 
 
 def _without_overlong_words(path: Path, result: ReadResult) -> ReadResult:
