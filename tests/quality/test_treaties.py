@@ -49,6 +49,14 @@ def _sentences(model, text: str) -> list[SentenceContext]:
     return [SentenceContext(i, s, 0, "", "body", None) for i, s in enumerate(doc.sents)]
 
 
+def _treaties_and_dates(model, kb, text: str) -> tuple[list, list]:
+    """The treaty mentions and dates of a text published on 2021-04-16."""
+    sentences = _sentences(model, text)
+    meta = DocumentMeta("t", published="2021-04-16")
+    dates = _dates(sentences, meta)
+    return extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates), dates
+
+
 def _keys(model, kb, text: str) -> list[str]:
     sentences = _sentences(model, text)
     meta = DocumentMeta("t", published="2021-04-16")
@@ -183,10 +191,7 @@ def test_a_date_about_something_else_in_a_treatys_sentence_stays_unlinked(model,
         "Since 1955 the two navies have trained together, long after the Korean Armistice "
         "Agreement ended the fighting. The Paris Agreement, signed in April 2016, set targets."
     )
-    sentences = _sentences(model, text)
-    meta = DocumentMeta("t", published="2021-04-16")
-    dates = _dates(sentences, meta)
-    found = extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates)
+    found, dates = _treaties_and_dates(model, kb, text)
     linked = {d.text: d.treaty_id for d in link_dates_to_treaties(dates, found, text)}
     assert linked["1955"] == ""
     assert linked["April 2016"] != ""
@@ -225,10 +230,7 @@ def test_a_short_name_is_the_longer_one_the_document_writes(model, kb):
         "in 2016. The Tuna Treaty gives U.S. vessels access to the fisheries. Delegates "
         "discussed the Convention against Torture. The UN Convention bans such practices."
     )
-    sentences = _sentences(model, text)
-    meta = DocumentMeta("t", published="2021-04-16")
-    dates = _dates(sentences, meta)
-    found = extract_treaties(sentences, meta, kb, _entities(sentences, meta), dates)
+    found, _ = _treaties_and_dates(model, kb, text)
     by_text = {m.text: m.name for m in found}
     assert by_text["Tuna Treaty"] == by_text["South Pacific Tuna Treaty"]
     assert by_text["UN Convention"] == by_text["Convention against Torture"]
