@@ -257,6 +257,7 @@ class _Rules:
     coordination: dict[str, str]
     titles: tuple[tuple[str, ...], ...]
     span_titles: tuple[tuple[str, ...], ...]  # titles and longer title phrases, longest first
+    title_words: frozenset[str]  # every word of those
     office_heads: frozenset[str]
     org_heads: frozenset[str]
     names: NameRules
@@ -276,6 +277,7 @@ class _Rules:
             coordination=dict(rules.get("coordination_heads", {})),
             titles=tuple(titles),
             span_titles=tuple(span_titles),
+            title_words=frozenset(word for title in span_titles for word in title),
             office_heads=frozenset(rules.get("office_heads", [])),
             org_heads=frozenset(rules.get("organization_heads", [])),
             names=NameRules.of(rules),
@@ -884,7 +886,7 @@ def _a_continuing_word(token: Token, rules: _Rules) -> bool:
     return (
         _is_name_word(token)
         and token.is_alpha
-        and token.text not in _title_words(rules)
+        and token.text not in rules.title_words
         and not _is_office(token, rules)
         and token.ent_type_ not in ("PERSON", "DATE")
     )
@@ -1251,11 +1253,7 @@ def _opens_a_title(doc: Doc, index: int, rules: _Rules) -> bool:
     if index >= len(doc):
         return False
     token = doc[index]
-    return token.text in _title_words(rules) or _is_office(token, rules)
-
-
-def _title_words(rules: _Rules) -> frozenset[str]:
-    return frozenset(word for title in rules.span_titles for word in title)
+    return token.text in rules.title_words or _is_office(token, rules)
 
 
 def _a_name_part(token: Token, kb: EntityKB, rules: _Rules) -> bool:
@@ -1263,7 +1261,7 @@ def _a_name_part(token: Token, kb: EntityKB, rules: _Rules) -> bool:
     acronym, person, date or generational suffix."""
     if not _is_name_word(token) or token.text in _SEPARATORS or not token.is_alpha:
         return False
-    if token.text in _title_words(rules) or _is_office(token, rules):
+    if token.text in rules.title_words or _is_office(token, rules):
         return False
     if token.ent_type_ in ("PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY"):
         return False
